@@ -1,0 +1,35 @@
+// The app's pages and their addresses. The server answers index.html for each of these paths
+// (src/videoforge/web/routes.py keeps the same list of first path segments).
+import { LocationProvider, Route, Router } from 'preact-iso';
+import { Header } from './components/Header.jsx';
+import { Account } from './pages/Account.jsx';
+import { Gallery } from './pages/Gallery.jsx';
+import { MyVideos } from './pages/MyVideos.jsx';
+import { NotFound } from './pages/NotFound.jsx';
+import { SignIn } from './pages/SignIn.jsx';
+import { SignUp } from './pages/SignUp.jsx';
+import { Upload } from './pages/Upload.jsx';
+import { Watch } from './pages/Watch.jsx';
+
+export function App() {
+  return (
+    <LocationProvider>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Router onRouteChange={() => window.scrollTo(0, 0)}>
+          <Route path="/" component={Gallery} />
+          <Route path="/watch/:id" component={Watch} />
+          <Route path="/upload" component={Upload} />
+          <Route path="/me/videos" component={MyVideos} />
+          <Route path="/signin" component={SignIn} />
+          <Route path="/signup" component={SignUp} />
+          <Route path="/account" component={Account} />
+          <Route default component={NotFound} />
+        </Router>
+      </main>
+    </LocationProvider>
+  );
+}

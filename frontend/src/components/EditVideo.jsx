@@ -1,0 +1,53 @@
+// Edit a video's title, description and visibility.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { VISIBILITY_WORDS } from '../format.js';
+import { ErrorMessage, Field } from './Field.jsx';
+
+export function EditVideo({ video, onSaved, onCancel }) {
+  const [form, setForm] = useState({
+    title: video.title,
+    description: video.description || '',
+    visibility: video.visibility,
+  });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
+
+  const onSubmit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      onSaved(await api(`/api/gallery/videos/${video.id}`, { method: 'PATCH', json: form }));
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form edit-video" onSubmit={onSubmit} aria-label={`Edit ${video.title}`}>
+      <ErrorMessage error={error} />
+      <Field label="Title">
+        {(p) => <input {...p} required maxLength={200} value={form.title} onInput={set('title')} />}
+      </Field>
+      <Field label="Description">
+        {(p) => <textarea {...p} rows={3} maxLength={5000} value={form.description}
+          onInput={set('description')} />}
+      </Field>
+      <Field label="Visibility">
+        {(p) => (
+          <select {...p} value={form.visibility} onChange={set('visibility')}>
+            {Object.entries(VISIBILITY_WORDS).map(([value, label]) => (
+              <option key={value} value={value}>{label}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div class="actions">
+        <button type="submit" class="button small" disabled={busy}>Save</button>
+        <button type="button" class="button secondary small" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}

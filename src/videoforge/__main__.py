@@ -1,0 +1,3 @@
+from videoforge.cli import main
+
+main()

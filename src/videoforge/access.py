@@ -1,0 +1,44 @@
+"""Who may see and change a video: one rule set for gallery, jobs and streaming.
+
+public: anyone, listed. unlisted: anyone with its id or link, never listed to others.
+private: its owner and admins only; to everyone else it does not exist (404, not 403).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, or_, true
+
+from videoforge.db import User, Video
+from videoforge.errors import Forbidden, NotFound
+
+VISIBILITIES = ("public", "unlisted", "private")
+
+
+def is_owner_or_admin(user: User | None, video: Video) -> bool:
+    return user is not None and (user.role == "admin" or user.id == video.user_id)
+
+
+def can_view(user: User | None, video: Video) -> bool:
+    return video.visibility in ("public", "unlisted") or is_owner_or_admin(user, video)
+
+
+def require_view(user: User | None, video: Video | None) -> Video:
+    if video is None or not can_view(user, video):
+        raise NotFound("No video with this id exists, or it is private.")
+    return video
+
+
+def require_change(user: User | None, video: Video | None) -> Video:
+    video = require_view(user, video)
+    if not is_owner_or_admin(user, video):
+        raise Forbidden("Only the video's owner can change or delete it.")
+    return video
+
+
+def listable_filter(user: User | None) -> ColumnElement[bool]:
+    """SQL condition for videos a user may see in listings: public ones, plus their own."""
+    if user is None:
+        return Video.visibility == "public"
+    if user.role == "admin":
+        return true()
+    return or_(Video.visibility == "public", Video.user_id == user.id)

@@ -1,0 +1,61 @@
+"""create_app(settings): a FastAPI app with the enabled roles' routers; its lifespan builds the
+context and starts the workers when the processor role is on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from videoforge import __version__
+from videoforge.config import Settings
+from videoforge.context import Context, build_context
+from videoforge.errors import install_error_handlers
+from videoforge.gateway.proxy import proxy_router
+from videoforge.health import router as health_router
+from videoforge.roles import ROLES
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
+    # The gateway goes last: its web app answers every path the other roles leave.
+    enabled = [ROLES[name] for name in ROLES if name in settings.enabled_roles]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = context or build_context(settings)
+        app.state.ctx = ctx
+        pool = None
+        if any(role.runs_workers for role in enabled):
+            from videoforge.processor.tasks import ProcessVideo
+            from videoforge.worker.loop import WorkerPool
+
+            pool = WorkerPool(ctx, ProcessVideo(ctx))
+            pool.start()
+        log.info("VideoForge started with roles: %s", ", ".join(r.name for r in enabled))
+        try:
+            yield
+        finally:
+            if pool is not None:
+                pool.stop()
+            if context is None:
+                ctx.close()
+
+    app = FastAPI(
+        title="VideoForge",
+        version=__version__,
+        description="Upload videos, transcode them to adaptive HLS, list and stream them.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    if "gateway" in settings.enabled_roles:
+        # Before the roles' routers: the web app's catch-all page route must come last.
+        app.include_router(proxy_router(settings))
+    for role in enabled:
+        for router in role.routers():
+            app.include_router(router)
+    return app

@@ -1,0 +1,56 @@
+"""Who is asking: CurrentUser (signed in, else 401), OptionalUser (None when signed out),
+AdminUser (admin role, else 403)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from videoforge.db import AuthSession, User
+from videoforge.deps import CtxDep, DbDep
+from videoforge.errors import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def optional_user(ctx: CtxDep, db: DbDep, creds: BearerDep) -> User | None:
+    if creds is None:
+        return None
+    claims = ctx.tokens.verify_access(creds.credentials)  # raises Unauthorized
+    user = db.get(User, claims["sub"])
+    if user is None or user.disabled or _session_ended(db, claims.get("sid")):
+        raise Unauthorized("Your session has ended; sign in again.", code="session_ended")
+    return user
+
+
+def _session_ended(db: Session, session_id: str | None) -> bool:
+    # Signing out (or a stolen refresh token) ends a session; its access tokens end with it.
+    if session_id is None:
+        return False
+    session = db.get(AuthSession, session_id)
+    return session is None or session.revoked_at is not None
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise Unauthorized("Sign in to do this.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def admin_user(user: CurrentUser) -> User:
+    if user.role != "admin":
+        raise Forbidden("Only an administrator can do this.")
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]

@@ -1,0 +1,196 @@
+"""The `videoforge` command: serve, worker, db, users, dlq."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from videoforge.config import ROLE_NAMES, Settings, SettingsError, load_settings
+
+app = typer.Typer(help="VideoForge: a self-hostable video platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+dlq_app = typer.Typer(help="The dead-letter queue of jobs that failed every attempt.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(dlq_app, name="dlq")
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def settings_or_exit(**overrides: Any) -> Settings:
+    """Load settings; on problems print every one with its fix and exit 2 (never a traceback)."""
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        err.print("[bold red]VideoForge cannot start: the configuration has problems.[/]")
+        for problem in exc.problems:
+            err.print(f"  • {problem}", markup=False, highlight=False)
+        err.print("Set these as environment variables or in a .env file, then start again.")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    roles: Annotated[
+        str | None,
+        typer.Option(help=f"Comma-separated roles to run: all, {', '.join(ROLE_NAMES)}."),
+    ] = None,
+) -> None:
+    """Start the platform (by default every role, with workers, in this one process)."""
+    settings = settings_or_exit(roles=roles)
+
+    import uvicorn
+
+    from videoforge.app import create_app
+    from videoforge.logs import configure_logging
+
+    configure_logging(settings)
+    err.print(
+        f"VideoForge on http://{host}:{port}  (roles: {', '.join(sorted(settings.enabled_roles))};"
+        f" data: {settings.data_dir.resolve()})"
+    )
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_config=None, timeout_graceful_shutdown=10
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run transcoding workers only (no HTTP), until SIGTERM or Ctrl-C."""
+    from videoforge.context import build_context
+    from videoforge.logs import configure_logging
+    from videoforge.processor.tasks import ProcessVideo
+    from videoforge.worker.loop import WorkerPool
+
+    settings = settings_or_exit()
+    configure_logging(settings)
+    ctx = build_context(settings)
+    pool = WorkerPool(ctx, ProcessVideo(ctx))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: pool.stop())
+    err.print(f"VideoForge worker running {settings.worker_concurrency} job(s) at a time")
+    pool.start()
+    pool.run_until_stopped()
+    ctx.close()
+
+
+@app.command()
+def doctor() -> None:
+    """Check settings and every connection; print each problem with its fix."""
+    from videoforge.doctor import diagnose
+
+    settings = settings_or_exit()
+    findings = diagnose(settings)
+    table = Table("check", "result", "detail")
+    for finding in findings:
+        table.add_row(
+            finding.check, "[green]ok[/]" if finding.ok else "[red]problem[/]", finding.detail
+        )
+    out.print(table)
+    if not all(f.ok for f in findings):
+        raise typer.Exit(1)
+    out.print("Everything VideoForge needs answers.")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from videoforge.db import make_engine, migrate
+
+    settings = settings_or_exit()
+    engine = make_engine(settings.resolved_database_url)
+    migrate(engine)
+    engine.dispose()
+    out.print("Database schema is up to date.")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    email: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    admin: Annotated[bool, typer.Option("--admin", help="Give the user the admin role.")] = False,
+) -> None:
+    """Create a user account (with --admin, an administrator)."""
+    from videoforge.auth.service import create_user
+    from videoforge.context import build_context
+    from videoforge.errors import VideoForgeError
+
+    ctx = build_context(settings_or_exit())
+    try:
+        with ctx.sessions() as db:
+            user = create_user(
+                db,
+                username=username,
+                email=email,
+                password=password,
+                role="admin" if admin else "user",
+            )
+            db.commit()
+    except VideoForgeError as exc:
+        err.print(f"[red]{exc.message}[/]")
+        raise typer.Exit(1) from None
+    finally:
+        ctx.close()
+    out.print(f"Created {user.role} {user.username} ({user.id}).")
+
+
+@dlq_app.command("list")
+def dlq_list(limit: int = 100) -> None:
+    """Show jobs in the dead-letter queue with their last error."""
+    from videoforge.context import build_context
+
+    ctx = build_context(settings_or_exit())
+    dead = ctx.queue.list_dead(limit=limit)
+    ctx.close()
+    if not dead:
+        out.print("The dead-letter queue is empty.")
+        return
+    table = Table("message", "job", "video", "receives", "last error", "since")
+    for letter in dead:
+        table.add_row(
+            letter.id,
+            str(letter.body.get("jobId")),
+            str(letter.body.get("videoId")),
+            str(letter.receive_count),
+            letter.last_error or "",
+            letter.created_at.isoformat(),
+        )
+    out.print(table)
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    ids: Annotated[list[str] | None, typer.Argument(help="Message ids; all when omitted.")] = None,
+) -> None:
+    """Move dead letters back to the job queue so workers try them again."""
+    from videoforge.context import build_context
+    from videoforge.db import Job
+
+    ctx = build_context(settings_or_exit())
+    dead = [d for d in ctx.queue.list_dead(limit=10_000) if not ids or d.id in ids]
+    with ctx.sessions() as db:
+        for letter in dead:
+            job = db.get(Job, letter.body.get("jobId"))
+            if job is not None:
+                job.status, job.error = "queued", None
+        db.commit()
+    moved = ctx.queue.redrive([d.id for d in dead])
+    ctx.close()
+    out.print(f"Redrove {moved} message(s) to the job queue.")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,229 @@
+"""Settings from the environment (prefix VIDEOFORGE_) and an optional .env file.
+
+Every problem is collected and reported at once, each with a fix, by `load_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
+
+ROLE_NAMES = ("gateway", "auth", "gallery", "streaming", "processor")
+
+
+class Settings(BaseSettings):
+    """Everything VideoForge can be told. Defaults run the whole platform on one machine."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VIDEOFORGE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    # Where everything lives by default: SQLite database, object store, work files, keys.
+    data_dir: Path = Path("./var")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/videoforge.db",
+    )
+    roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
+    public_url: str | None = Field(
+        default=None, description="Base URL viewers reach the gateway at, for absolute links"
+    )
+
+    # Where the gateway reaches roles that run in other processes (the original's names work).
+    gallery_service_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_GALLERY_SERVICE_URL", "GALLERY_SERVICE_URL"),
+    )
+    streaming_service_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_STREAMING_SERVICE_URL", "STREAMING_SERVICE_URL"),
+    )
+    auth_service_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_AUTH_SERVICE_URL", "AUTH_SERVICE_URL"),
+    )
+
+    # Accounts
+    jwt_secret: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_JWT_SECRET", "JWT_SECRET"),
+        description="HMAC secret for tokens; generated and kept in data_dir when unset",
+    )
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+
+    media_url_ttl_seconds: int = Field(
+        default=6 * 3600, gt=0, description="How long a signed playlist/segment/picture URL works"
+    )
+
+    # Uploads
+    max_upload_bytes: int = Field(default=10 * 1024**3, gt=0)
+    max_duration_seconds: float = Field(default=6 * 3600, gt=0)
+
+    # Queue and workers (SQS semantics)
+    queue_visibility_timeout_seconds: float = Field(default=60.0, gt=0)
+    queue_max_receives: int = Field(default=3, ge=1)
+    queue_poll_seconds: float = Field(default=1.0, gt=0)
+    retry_base_seconds: float = Field(default=5.0, ge=0)
+    retry_max_seconds: float = Field(default=300.0, ge=0)
+    worker_concurrency: int = Field(default=1, ge=1)
+
+    # Transcoding
+    ffmpeg_path: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_FFMPEG_PATH", "FFMPEG_PATH"),
+        description="ffmpeg binary; default is the one the imageio-ffmpeg wheel ships",
+    )
+    ffmpeg_threads: int = Field(default=0, ge=0, description="0 lets ffmpeg choose")
+    x264_preset: Literal[
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"
+    ] = "veryfast"
+    keyframe_seconds: int = Field(default=2, ge=1, le=10)
+    segment_seconds: int = Field(default=4, ge=1, le=30)
+    ladder: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [2160, 1440, 1080, 720, 480, 360, 240],
+        description="Rung heights (short side), highest first",
+    )
+
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_json: bool = False
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _split_roles(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("ladder", mode="before")
+    @classmethod
+    def _split_ladder(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, value: list[str]) -> list[str]:
+        unknown = [r for r in value if r != "all" and r not in ROLE_NAMES]
+        if unknown:
+            raise ValueError(
+                f"unknown role(s) {', '.join(unknown)}; choose from all, {', '.join(ROLE_NAMES)}"
+            )
+        return value
+
+    @field_validator("ladder")
+    @classmethod
+    def _sane_ladder(cls, value: list[int]) -> list[int]:
+        if not value or any(h < 144 or h > 4320 or h % 2 for h in value):
+            raise ValueError("give even rung heights between 144 and 4320, e.g. 1080,720,480")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("segment_seconds")
+    @classmethod
+    def _keyframes_fit_segments(cls, value: int, info: ValidationInfo) -> int:
+        keyframe = info.data.get("keyframe_seconds")
+        if keyframe and value % keyframe:
+            raise ValueError(
+                f"segment_seconds must be a multiple of keyframe_seconds ({keyframe}), "
+                "because HLS cuts segments only at keyframes"
+            )
+        return value
+
+    @property
+    def enabled_roles(self) -> set[str]:
+        return set(ROLE_NAMES) if "all" in self.roles else set(self.roles)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'videoforge.db').resolve()}"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work"
+
+
+class SettingsError(Exception):
+    """All configuration problems, each with how to fix it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _env_name(loc: tuple[int | str, ...]) -> str:
+    field = str(loc[0]) if loc else "settings"
+    return f"VIDEOFORGE_{field.upper()}" if loc else "settings"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation failures into one SettingsError listing all of them."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = _env_name(err["loc"])
+            given = err.get("input")
+            shown = "" if isinstance(given, dict) or given is None else f" (got {given!r})"
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}{shown}")
+        raise SettingsError(problems) from None
+    except SourceError as exc:  # a value the environment source itself could not parse
+        raise SettingsError([f"{exc}; check the value's format"]) from None
+    problems = _check_paths(settings) + _check_peers(settings)
+    if problems:
+        raise SettingsError(problems)
+    return settings
+
+
+def _check_paths(settings: Settings) -> list[str]:
+    problems = []
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(settings.data_dir, os.W_OK):
+            raise PermissionError
+    except OSError:
+        problems.append(
+            f"VIDEOFORGE_DATA_DIR: cannot write to {settings.data_dir}; "
+            "point it at a directory this user can write"
+        )
+    if settings.ffmpeg_path and not Path(settings.ffmpeg_path).is_file():
+        problems.append(
+            f"FFMPEG_PATH: {settings.ffmpeg_path} does not exist; "
+            "unset it to use the bundled ffmpeg, or give the full path to an ffmpeg binary"
+        )
+    return problems
+
+
+# Paths each remote role answers, and the setting that says where it is.
+PEER_ROUTES = {
+    "auth": ("auth_service_url", ("/api/auth", "/.well-known")),
+    "gallery": ("gallery_service_url", ("/api/gallery", "/api/upload", "/api/jobs")),
+    "streaming": ("streaming_service_url", ("/api/stream", "/media")),
+}
+
+
+def _check_peers(settings: Settings) -> list[str]:
+    """A gateway without a role must know where that role runs."""
+    if "gateway" not in settings.enabled_roles:
+        return []
+    problems = []
+    for role, (field, _) in PEER_ROUTES.items():
+        if role not in settings.enabled_roles and not getattr(settings, field):
+            env = field.upper()
+            problems.append(
+                f"{env}: the gateway runs without the {role} role, so it must know where that "
+                f"role listens; set {env} (or VIDEOFORGE_{env}) to its base URL, "
+                f"e.g. http://{role}:8000"
+            )
+    return problems

@@ -1,0 +1,93 @@
+"""/api/jobs: the asking user's transcoding jobs (admins: everyone's), live updates over
+Server-Sent Events, retry and cancel."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Query
+from sse_starlette import EventSourceResponse
+
+from videoforge.auth.deps import CurrentUser
+from videoforge.context import Context
+from videoforge.db import User
+from videoforge.deps import CtxDep, DbDep
+from videoforge.errors import NotFound
+from videoforge.gallery import jobs_service
+from videoforge.gallery.schemas import (
+    TERMINAL_JOB_STATUSES,
+    JobOut,
+    JobPage,
+    JobSortField,
+    JobStatus,
+)
+
+router = APIRouter(tags=["jobs"])
+
+# The writer (a worker) may be another process, so changes are found by reading the database.
+POLL_SECONDS = 0.5
+HEARTBEAT_SECONDS = 15
+
+
+@router.get("/api/jobs", response_model=JobPage)
+def list_jobs(
+    db: DbDep,
+    user: CurrentUser,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    status: JobStatus | None = None,
+    sortBy: JobSortField = "createdAt",  # noqa: N803 - the original's query names
+    sortOrder: Literal["asc", "desc"] = "desc",  # noqa: N803
+) -> JobPage:
+    """The caller's jobs, newest first by default; admins see every job."""
+    return jobs_service.list_jobs(
+        db, user, page=page, limit=limit, status=status, sort_by=sortBy, sort_order=sortOrder
+    )
+
+
+@router.get("/api/jobs/{job_id}", response_model=JobOut)
+def get_job(job_id: str, db: DbDep, user: CurrentUser) -> JobOut:
+    return jobs_service.get_job(db, user, job_id)
+
+
+@router.get(
+    "/api/jobs/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def job_events(job_id: str, ctx: CtxDep, db: DbDep, user: CurrentUser) -> EventSourceResponse:
+    """Server-Sent Events: `job_update` with the job JSON whenever it changes, a comment
+    heartbeat every 15 s; the stream ends after a terminal status (ready, failed, cancelled)."""
+    db.close()  # the sign-in check is done; each poll reads in a session of its own
+    first = await anyio.to_thread.run_sync(jobs_service.job_snapshot, ctx, user, job_id)
+    if first is None:
+        raise NotFound(jobs_service.NO_JOB)
+    return EventSourceResponse(_updates(ctx, user, first), ping=HEARTBEAT_SECONDS)
+
+
+async def _updates(ctx: Context, user: User, job: JobOut) -> AsyncIterator[dict[str, Any]]:
+    last: JobOut | None = None
+    current: JobOut | None = job
+    while current is not None:
+        if current != last:
+            yield {"event": "job_update", "data": current.model_dump_json(by_alias=True)}
+            last = current
+        if current.status in TERMINAL_JOB_STATUSES:
+            return
+        await anyio.sleep(POLL_SECONDS)
+        current = await anyio.to_thread.run_sync(jobs_service.job_snapshot, ctx, user, job.id)
+
+
+@router.post("/api/jobs/{job_id}/retry", status_code=202, response_model=JobOut)
+def retry_job(job_id: str, ctx: CtxDep, db: DbDep, user: CurrentUser) -> JobOut:
+    """Queue a failed or cancelled job again (409 otherwise)."""
+    return jobs_service.retry_job(db, ctx, user, job_id)
+
+
+@router.post("/api/jobs/{job_id}/cancel", status_code=202, response_model=JobOut)
+def cancel_job(job_id: str, db: DbDep, user: CurrentUser) -> JobOut:
+    """Cancel a queued or processing job (409 otherwise); its video is marked failed."""
+    return jobs_service.cancel_job(db, user, job_id)

@@ -1,0 +1,107 @@
+"""Job verbs for the jobs API: list, get, retry, cancel, and a fresh snapshot for live updates.
+
+A job is visible to its owner and to admins; to anyone else it does not exist (404).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session
+
+from videoforge.context import Context
+from videoforge.db import Job, User, Video, utcnow
+from videoforge.errors import Conflict, NotFound
+from videoforge.gallery.present import job_out
+from videoforge.gallery.schemas import JobOut, JobPage, JobSortField, pagination
+from videoforge.jobs import enqueue_job
+
+NO_JOB = "No job with this id exists."
+CANCELLED_BY_OWNER = "Cancelled by the owner."
+
+_SORT_COLUMNS = {
+    "createdAt": Job.created_at,
+    "updatedAt": Job.updated_at,
+    "status": Job.status,
+    "progress": Job.progress,
+}
+
+
+def _visible_to(user: User) -> ColumnElement[bool]:
+    return true() if user.role == "admin" else Job.user_id == user.id
+
+
+def list_jobs(
+    session: Session,
+    user: User,
+    *,
+    page: int,
+    limit: int,
+    status: str | None = None,
+    sort_by: JobSortField = "createdAt",
+    sort_order: str = "desc",
+) -> JobPage:
+    conditions = [_visible_to(user)]
+    if status:
+        conditions.append(Job.status == status)
+    column = _SORT_COLUMNS[sort_by]
+    order = column.asc() if sort_order == "asc" else column.desc()
+    total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
+    rows = session.execute(
+        select(Job, Video.title)
+        .outerjoin(Video, Video.id == Job.video_id)
+        .where(*conditions)
+        .order_by(order, Job.id)
+        .offset((page - 1) * limit)
+        .limit(limit)
+    ).all()
+    return JobPage(
+        jobs=[job_out(job, title) for job, title in rows],
+        pagination=pagination(total, page, limit),
+    )
+
+
+def _get(session: Session, user: User, job_id: str) -> tuple[Job, Video | None]:
+    job = session.get(Job, job_id)
+    if job is None or not (user.role == "admin" or job.user_id == user.id):
+        raise NotFound(NO_JOB)
+    return job, session.get(Video, job.video_id)
+
+
+def get_job(session: Session, user: User, job_id: str) -> JobOut:
+    job, video = _get(session, user, job_id)
+    return job_out(job, video.title if video else None)
+
+
+def retry_job(session: Session, ctx: Context, user: User, job_id: str) -> JobOut:
+    job, video = _get(session, user, job_id)
+    if job.status not in ("failed", "cancelled"):
+        raise Conflict("Only failed or cancelled jobs can be retried.")
+    job.eta_seconds = None
+    job.started_at = None
+    enqueue_job(session, ctx.queue, job)
+    return job_out(job, video.title if video else None)
+
+
+def cancel_job(session: Session, user: User, job_id: str) -> JobOut:
+    """Mark the job cancelled; a worker on it sees the row and stops."""
+    job, video = _get(session, user, job_id)
+    if job.status not in ("queued", "processing"):
+        raise Conflict("Only queued or processing jobs can be cancelled.")
+    job.status = "cancelled"
+    job.eta_seconds = None
+    job.finished_at = utcnow()
+    if video is not None:
+        video.status = "failed"
+        video.error = CANCELLED_BY_OWNER
+    session.commit()
+    return job_out(job, video.title if video else None)
+
+
+def job_snapshot(ctx: Context, user: User, job_id: str) -> JobOut | None:
+    """The job as stored right now, read in a session of its own (callable from any thread);
+    None once it is gone."""
+    with ctx.sessions() as session:
+        try:
+            return get_job(session, user, job_id)
+        except NotFound:
+            return None

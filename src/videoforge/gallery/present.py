@@ -1,0 +1,93 @@
+"""Turning Video and Job rows into their JSON shapes (VideoOut, JobOut)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from videoforge.access import is_owner_or_admin
+from videoforge.context import Context
+from videoforge.db import Job, User, Video
+from videoforge.gallery.schemas import JobOut, VideoOut
+from videoforge.streaming.signing import media_url
+
+
+def describe_videos(
+    session: Session, ctx: Context, user: User | None, videos: Sequence[Video]
+) -> list[VideoOut]:
+    """VideoOut for each video, looking up owners and latest jobs in two queries."""
+    ids = [video.id for video in videos]
+    owners = dict(
+        session.execute(
+            select(User.id, User.username).where(User.id.in_({v.user_id for v in videos}))
+        ).all()
+    )
+    latest_job: dict[str, str] = {}
+    rows = session.execute(
+        select(Job.video_id, Job.id).where(Job.video_id.in_(ids)).order_by(Job.created_at)
+    ).all()
+    for video_id, job_id in rows:
+        latest_job[video_id] = job_id  # later rows are newer
+    return [
+        video_out(ctx, video, user, owners.get(video.user_id), latest_job.get(video.id))
+        for video in videos
+    ]
+
+
+def describe_video(session: Session, ctx: Context, user: User | None, video: Video) -> VideoOut:
+    return describe_videos(session, ctx, user, [video])[0]
+
+
+def video_out(
+    ctx: Context, video: Video, user: User | None, owner: str | None, job_id: str | None
+) -> VideoOut:
+    ready = video.status == "ready"
+    return VideoOut(
+        id=video.id,
+        title=video.title,
+        description=video.description,
+        visibility=video.visibility,
+        status=video.status,
+        error=video.error,
+        duration=video.duration,
+        resolution=f"{video.width}x{video.height}" if video.width and video.height else None,
+        width=video.width,
+        height=video.height,
+        video_codec=video.video_codec,
+        audio_codec=video.audio_codec,
+        file_size=video.file_size,
+        views=video.views,
+        thumbnail_url=_picture_url(ctx, video.id, "thumbnail.jpg") if ready else None,
+        poster_url=_picture_url(ctx, video.id, "poster.jpg") if ready else None,
+        qualities=[str(r["name"]) for r in video.renditions or []],
+        created_at=video.created_at,
+        updated_at=video.updated_at,
+        user_id=video.user_id,
+        owner=owner,
+        job_id=job_id,
+        can_edit=is_owner_or_admin(user, video),
+        share_url=f"/watch/{video.id}",
+    )
+
+
+def _picture_url(ctx: Context, video_id: str, name: str) -> str:
+    return media_url(ctx.tokens.media_secret, video_id, name, ctx.settings.media_url_ttl_seconds)
+
+
+def job_out(job: Job, video_title: str | None) -> JobOut:
+    return JobOut(
+        id=job.id,
+        video_id=job.video_id,
+        status=job.status,
+        progress=job.progress,
+        eta_seconds=job.eta_seconds,
+        error=job.error,
+        attempts=job.attempts,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        video_title=video_title,
+    )

@@ -1,0 +1,48 @@
+"""One rung of the HLS ladder: what the ladder chooses and the planner encodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+AUDIO_NAME = "audio"  # the audio rendition's directory and name
+AUDIO_BITRATE = 128_000  # AAC stereo
+
+
+def playlist_path(name: str) -> str:
+    """Where a rendition's media playlist lives, relative to `videos/{id}/` (see layout)."""
+    return f"hls/{name}/index.m3u8"
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str  # "720p": the short side, so a portrait 720x1280 rung is "720p" too
+    width: int  # display size, even
+    height: int
+    fps: float | None  # output frame rate (None: unknown, the source's)
+    fps_limit: Fraction | None  # set when an fps filter must lower the source's rate to this
+    maxrate: int  # bit/s, the ceiling of capped CRF
+    bufsize: int  # bits, the VBV buffer
+    crf: int
+
+    def rendition(self) -> dict[str, Any]:
+        """The entry for Video.renditions."""
+        return {
+            "name": self.name,
+            "width": self.width,
+            "height": self.height,
+            "bandwidth": self.maxrate,
+            "fps": _rounded(self.fps),
+            "playlist": playlist_path(self.name),
+        }
+
+
+def audio_rendition() -> dict[str, Any]:
+    return {"name": AUDIO_NAME, "bandwidth": AUDIO_BITRATE, "playlist": playlist_path(AUDIO_NAME)}
+
+
+def _rounded(fps: float | None) -> float | int | None:
+    if fps is None:
+        return None
+    return int(round(fps)) if abs(fps - round(fps)) < 0.005 else round(fps, 3)

@@ -1,0 +1,191 @@
+"""GET /media/{video_id}/{token}/{path}: one stored file of a video, for players and <img>.
+
+The token in the path is the capability (see signing.py), so no Authorization header is needed,
+any origin may read (CORS *), and responses are cacheable only privately.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, BinaryIO
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
+from starlette.datastructures import Headers
+from starlette.staticfiles import NotModifiedResponse
+
+from videoforge.deps import CtxDep
+from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
+from videoforge.storage import ObjectStore
+from videoforge.streaming import hls
+from videoforge.streaming.playback import video_key
+from videoforge.streaming.signing import verify_media
+
+INVALID_LINK = "This link has expired or is not valid for this video."
+NO_SUCH_FILE = "This video has no such file."
+
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".m4a": "audio/mp4",
+    ".ts": "video/mp2t",
+    ".aac": "audio/aac",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".vtt": "text/vtt",
+    ".json": "application/json",
+}
+# Segments and pictures never change under a name; a signed URL is still private to its holder.
+IMMUTABLE_CACHE = "private, max-age=3600"
+FINISHED_PLAYLIST_CACHE = "private, max-age=60"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
+}
+PREFLIGHT_HEADERS = {
+    **CORS_HEADERS,
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Range, If-None-Match, If-Range, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+class _CorsRoute(APIRoute):
+    """Adds the CORS headers to every answer, errors too, so a player on another origin can tell
+    an expired link (403) from a network failure."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_cors(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except VideoForgeError as exc:
+                response = JSONResponse(
+                    error_body(exc.code, exc.message, **exc.details), status_code=exc.status_code
+                )
+            response.headers.update(CORS_HEADERS)
+            return response
+
+        return with_cors
+
+
+router = APIRouter(tags=["media"], route_class=_CorsRoute)
+MEDIA_PATH = "/media/{video_id}/{token}/{path:path}"
+
+
+@router.api_route(MEDIA_PATH, methods=["GET", "HEAD"], include_in_schema=False)
+def serve_media(video_id: str, token: str, path: str, request: Request, ctx: CtxDep) -> Response:
+    if not verify_media(ctx.tokens.media_secret, video_id, token):
+        raise Forbidden(INVALID_LINK, code="invalid_media_link")
+    key = _servable_key(video_id, path)
+    if key.endswith(".m3u8"):
+        return _playlist(ctx.store, key, request.headers)
+    return _file(ctx.store, key, request.headers)
+
+
+@router.options(MEDIA_PATH, include_in_schema=False)
+def media_preflight(video_id: str, token: str, path: str) -> Response:
+    return Response(status_code=204, headers=PREFLIGHT_HEADERS)
+
+
+def content_type(key: str) -> str:
+    _, extension = os.path.splitext(key)
+    return CONTENT_TYPES.get(extension.lower(), "application/octet-stream")
+
+
+def _servable_key(video_id: str, path: str) -> str:
+    """The store key for path under the video's folder; never the original upload."""
+    if path.split("/", 1)[0].lower() == "source":
+        raise NotFound(NO_SUCH_FILE)
+    try:
+        return video_key(video_id, path)  # refuses '..', empty parts and odd characters
+    except ValueError:
+        raise NotFound(NO_SUCH_FILE) from None
+
+
+def _not_modified(request_headers: Headers, etag: str) -> bool:
+    wanted = request_headers.get("if-none-match")
+    if not wanted:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+    return "*" in tags or etag in tags
+
+
+def _playlist(store: ObjectStore, key: str, request_headers: Headers) -> Response:
+    """Playlists are small: read whole, so an unfinished EVENT playlist can start at 0."""
+    try:
+        with store.open(key) as stored:
+            body = stored.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise NotFound(NO_SUCH_FILE) from None
+    text = body.decode("utf-8", errors="replace")
+    cache = FINISHED_PLAYLIST_CACHE
+    if not hls.is_media_playlist(text):
+        cache = "no-cache"  # a master may be replaced when processing ends; revalidating is cheap
+    elif not hls.is_finished(text):
+        cache = "no-cache"  # still growing
+        if (started := hls.start_at_beginning(text)) != text:
+            body = started.encode()
+    headers = {
+        "Cache-Control": cache,
+        "ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    if _not_modified(request_headers, headers["ETag"]):
+        return NotModifiedResponse(Headers(headers))
+    return Response(body, media_type=content_type(key), headers=headers)
+
+
+def _file(store: ObjectStore, key: str, request_headers: Headers) -> Response:
+    headers = {"Cache-Control": IMMUTABLE_CACHE, "X-Content-Type-Options": "nosniff"}
+    path = store.local_path(key)
+    if path is None:
+        return _remote_file(store, key, request_headers, headers)
+    try:
+        stat_result = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise NotFound(NO_SUCH_FILE) from None
+    if not stat.S_ISREG(stat_result.st_mode):
+        raise NotFound(NO_SUCH_FILE)
+    # FileResponse answers Range (206), If-Range, and sets ETag, Last-Modified, Accept-Ranges.
+    response = FileResponse(
+        path, media_type=content_type(key), headers=headers, stat_result=stat_result
+    )
+    if _not_modified(request_headers, response.headers["etag"]):
+        return NotModifiedResponse(response.headers)
+    return response
+
+
+def _remote_file(
+    store: ObjectStore, key: str, request_headers: Headers, headers: dict[str, str]
+) -> Response:
+    """Whole-file streaming from a store without local files (no Range support here)."""
+    try:
+        stored = store.stat(key)
+        reader = store.open(key)
+    except FileNotFoundError:
+        raise NotFound(NO_SUCH_FILE) from None
+    headers = {
+        **headers,
+        "ETag": f'"{stored.etag.strip(chr(34))}"',
+        "Content-Length": str(stored.size),
+    }
+    if _not_modified(request_headers, headers["ETag"]):
+        reader.close()
+        return NotModifiedResponse(Headers(headers))
+    return StreamingResponse(_chunks(reader), media_type=content_type(key), headers=headers)
+
+
+def _chunks(reader: BinaryIO, size: int = 256 * 1024) -> Iterator[bytes]:
+    with reader:
+        while chunk := reader.read(size):
+            yield chunk

@@ -1,0 +1,86 @@
+"""Whether a video can be played now, and which of its renditions can.
+
+A ready video plays. A video still processing plays once its master playlist and the first
+segment of every playlist it names are in the store: players can start while the encode goes on.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from videoforge.db import Video
+from videoforge.storage import ObjectStore, safe_key
+from videoforge.streaming import hls
+from videoforge.streaming.qualities import rungs_from_master, video_rungs
+
+MASTER_PATH = "hls/master.m3u8"
+THUMBNAIL_PATH = "thumbnail.jpg"
+POSTER_PATH = "poster.jpg"
+
+
+def video_key(video_id: str, path: str) -> str:
+    """The store key of a file given by its path relative to the video's folder."""
+    return safe_key(f"videos/{video_id}/{path}")
+
+
+def read_text(store: ObjectStore, key: str) -> str | None:
+    try:
+        with store.open(key) as stored:
+            return stored.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+
+
+def exists(store: ObjectStore, key: str) -> bool:
+    try:
+        store.stat(key)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+@dataclass
+class Playback:
+    playable: bool
+    rungs: list[dict[str, Any]] = field(default_factory=list)
+    available: set[str] = field(default_factory=set)  # names of the rungs that can be played
+
+
+def check_playback(store: ObjectStore, video: Video) -> Playback:
+    rungs = video_rungs(video.renditions or [])
+    if video.status == "ready":
+        if not rungs:  # a row written before renditions were recorded: read the master
+            master_text = read_text(store, video_key(video.id, MASTER_PATH))
+            if master_text:
+                rungs = rungs_from_master(hls.parse_master(master_text), MASTER_PATH)
+        return Playback(True, rungs, {r["name"] for r in rungs})
+    if video.status != "processing":
+        return Playback(False, rungs)
+    master_text = read_text(store, video_key(video.id, MASTER_PATH))
+    if master_text is None:
+        return Playback(False, rungs)
+    master = hls.parse_master(master_text)
+    rungs = rungs or rungs_from_master(master, MASTER_PATH)
+    started = {
+        path
+        for uri in master.playlist_uris
+        if _has_first_segment(store, video.id, path := hls.resolve(MASTER_PATH, uri))
+    }
+    every_playlist_started = bool(master.variants) and all(
+        hls.resolve(MASTER_PATH, uri) in started for uri in master.playlist_uris
+    )
+    available = {r["name"] for r in rungs if posixpath.normpath(r["playlist"]) in started}
+    return Playback(every_playlist_started, rungs, available)
+
+
+def _has_first_segment(store: ObjectStore, video_id: str, playlist_path: str) -> bool:
+    try:
+        text = read_text(store, video_key(video_id, playlist_path))
+        first = hls.first_segment_uri(text) if text else None
+        return first is not None and exists(
+            store, video_key(video_id, hls.resolve(playlist_path, first))
+        )
+    except ValueError:  # a URI that leaves the video's folder is never playable
+        return False

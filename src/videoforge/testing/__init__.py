@@ -1,0 +1,1 @@
+"""Helpers for tests and benchmarks: tiny clips generated with ffmpeg's lavfi sources."""
