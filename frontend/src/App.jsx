@@ -1,6 +1,6 @@
 // The app's pages and their addresses. The server answers index.html for each of these paths
 // (src/videoforge/web/routes.py keeps the same list of first path segments).
-import { LocationProvider, Route, Router } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { Header } from './components/Header.jsx';
 import { Account } from './pages/Account.jsx';
 import { Gallery } from './pages/Gallery.jsx';
@@ -8,8 +8,10 @@ import { MyVideos } from './pages/MyVideos.jsx';
 import { NotFound } from './pages/NotFound.jsx';
 import { SignIn } from './pages/SignIn.jsx';
 import { SignUp } from './pages/SignUp.jsx';
-import { Upload } from './pages/Upload.jsx';
-import { Watch } from './pages/Watch.jsx';
+
+// The player (hls.js) and the uploader (tus-js-client) load only on the pages that use them.
+const Watch = lazy(() => import('./pages/Watch.jsx').then((m) => m.Watch));
+const Upload = lazy(() => import('./pages/Upload.jsx').then((m) => m.Upload));
 
 export function App() {
   return (

@@ -14,8 +14,9 @@ export function formatBytes(bytes) {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  // Binary steps (as file managers count), so a 10 GiB limit reads "10 GB".
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
     unit += 1;
   }
   return `${value.toFixed(value < 10 && unit ? 1 : 0)} ${units[unit]}`;
@@ -64,7 +65,7 @@ export const VIDEO_STATUS_WORDS = {
   uploaded: 'Uploaded, waiting to be processed',
   queued: 'Waiting to be processed',
   processing: 'Processing',
-  ready: 'Ready',
+  ready: 'Ready to watch',
   failed: 'Processing failed',
   cancelled: 'Processing was cancelled',
 };

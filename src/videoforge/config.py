@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
+from sqlalchemy.engine import URL
 
 ROLE_NAMES = ("gateway", "auth", "gallery", "streaming", "processor")
 
@@ -29,6 +30,49 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL; default sqlite:///<data_dir>/videoforge.db",
     )
+    # The original's separate database settings, used when database_url is not given.
+    db_host: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_DB_HOST", "DB_HOST")
+    )
+    db_port: int = Field(
+        default=5432, validation_alias=AliasChoices("VIDEOFORGE_DB_PORT", "DB_PORT")
+    )
+    db_name: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_DB_NAME", "DB_NAME")
+    )
+    db_user: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_DB_USER", "DB_USER")
+    )
+    db_password: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_DB_PASSWORD", "DB_PASSWORD")
+    )
+
+    # Object store: local disk under data_dir, or any S3-compatible store.
+    store: Literal["local", "s3"] = "local"
+    s3_bucket_name: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_S3_BUCKET_NAME", "S3_BUCKET_NAME")
+    )
+    s3_prefix: str = ""
+    s3_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_S3_ENDPOINT_URL", "S3_ENDPOINT_URL")
+    )
+    aws_region: str = Field(
+        default="us-east-1", validation_alias=AliasChoices("VIDEOFORGE_AWS_REGION", "AWS_REGION")
+    )
+
+    # Job queue: in the database, or SQS with a dead-letter queue.
+    queue: Literal["database", "sqs"] = "database"
+    sqs_queue_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_SQS_QUEUE_URL", "SQS_QUEUE_URL")
+    )
+    sqs_dlq_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("VIDEOFORGE_SQS_DLQ_URL", "SQS_DLQ_URL")
+    )
+    sqs_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_SQS_ENDPOINT_URL", "SQS_ENDPOINT_URL"),
+    )
+
     roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["all"])
     public_url: str | None = Field(
         default=None, description="Base URL viewers reach the gateway at, for absolute links"
@@ -52,10 +96,49 @@ class Settings(BaseSettings):
     jwt_secret: str | None = Field(
         default=None,
         validation_alias=AliasChoices("VIDEOFORGE_JWT_SECRET", "JWT_SECRET"),
-        description="HMAC secret for tokens; generated and kept in data_dir when unset",
+        description="Secret that signs media links; shared by every process of a deployment. "
+        "Generated and kept in data_dir when unset (fine when all processes share that dir)",
     )
     access_token_ttl_seconds: int = Field(default=900, gt=0)
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
+
+    require_email_confirmation: bool = Field(
+        default=True, description="New accounts confirm their email with a code before signing in"
+    )
+    require_mfa: bool = Field(
+        default=False, description="Every account must use a second factor (enrols at next sign-in)"
+    )
+    # Failed sign-in and code checks allowed per account and per client address in a window.
+    auth_max_attempts: int = Field(default=10, ge=1)
+    auth_attempt_window_seconds: int = Field(default=15 * 60, gt=0)
+
+    # Mail (codes for sign-up, password reset, second factor); logged to data_dir/mail when no host.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "VideoForge <no-reply@localhost>"
+
+    # An external identity provider whose access tokens are accepted (AWS Cognito or any OIDC).
+    cognito_user_pool_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_COGNITO_USER_POOL_ID", "COGNITO_USER_POOL_ID"),
+    )
+    cognito_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_COGNITO_CLIENT_ID", "COGNITO_CLIENT_ID"),
+    )
+    cognito_region: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_COGNITO_REGION", "COGNITO_REGION"),
+        description="Default: the region in the user pool id (e.g. eu-west-1_AbC)",
+    )
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = Field(
+        default=None, description="Default: jwks_uri from the issuer's openid-configuration"
+    )
 
     media_url_ttl_seconds: int = Field(
         default=6 * 3600, gt=0, description="How long a signed playlist/segment/picture URL works"
@@ -141,7 +224,18 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'videoforge.db').resolve()}"
+        if self.database_url:
+            return self.database_url
+        if self.db_host:
+            return URL.create(
+                "postgresql+psycopg",
+                username=self.db_user,
+                password=self.db_password,
+                host=self.db_host,
+                port=self.db_port,
+                database=self.db_name,
+            ).render_as_string(hide_password=False)
+        return f"sqlite:///{(self.data_dir / 'videoforge.db').resolve()}"
 
     @property
     def store_dir(self) -> Path:
@@ -180,7 +274,7 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(problems) from None
     except SourceError as exc:  # a value the environment source itself could not parse
         raise SettingsError([f"{exc}; check the value's format"]) from None
-    problems = _check_paths(settings) + _check_peers(settings)
+    problems = _check_paths(settings) + _check_backends(settings) + _check_peers(settings)
     if problems:
         raise SettingsError(problems)
     return settings
@@ -226,4 +320,40 @@ def _check_peers(settings: Settings) -> list[str]:
                 f"role listens; set {env} (or VIDEOFORGE_{env}) to its base URL, "
                 f"e.g. http://{role}:8000"
             )
+    return problems
+
+
+def _missing(settings: Settings, needed: dict[str, str], why: str) -> list[str]:
+    """One problem per unset field in needed ({field: environment name})."""
+    return [
+        f"{env}: {why}; set {env}" for field, env in needed.items() if not getattr(settings, field)
+    ]
+
+
+def _check_backends(settings: Settings) -> list[str]:
+    problems = []
+    if settings.db_host or settings.db_name or settings.db_user:
+        problems += _missing(
+            settings,
+            {
+                "db_host": "DB_HOST",
+                "db_name": "DB_NAME",
+                "db_user": "DB_USER",
+                "db_password": "DB_PASSWORD",
+            },
+            "the database is given by DB_* settings, and this one is missing "
+            "(or give one VIDEOFORGE_DATABASE_URL instead)",
+        )
+    if settings.store == "s3":
+        problems += _missing(
+            settings,
+            {"s3_bucket_name": "S3_BUCKET_NAME"},
+            "VIDEOFORGE_STORE is s3, so VideoForge needs the bucket's name",
+        )
+    if settings.queue == "sqs":
+        problems += _missing(
+            settings,
+            {"sqs_queue_url": "SQS_QUEUE_URL", "sqs_dlq_url": "SQS_DLQ_URL"},
+            "VIDEOFORGE_QUEUE is sqs, so VideoForge needs the job queue and its dead-letter queue",
+        )
     return problems

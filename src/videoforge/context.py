@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
 from videoforge.db import make_engine, make_sessionmaker, migrate
+from videoforge.mail import Mailer, build_mailer
 from videoforge.media.tools import find_ffmpeg
 from videoforge.queue.base import JobQueue
 from videoforge.queue.sql import SqlQueue
@@ -25,6 +26,7 @@ class Context:
     queue: JobQueue
     tokens: TokenIssuer
     ffmpeg: str
+    mailer: Mailer
     extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -32,10 +34,31 @@ class Context:
 
 
 def build_store(settings: Settings) -> ObjectStore:
+    if settings.store == "s3":
+        from videoforge.storage.s3 import S3Store
+
+        assert settings.s3_bucket_name  # load_settings reports it missing
+        return S3Store(
+            settings.s3_bucket_name,
+            region=settings.aws_region,
+            endpoint_url=settings.s3_endpoint_url,
+            prefix=settings.s3_prefix,
+        )
     return LocalStore(settings.store_dir)
 
 
 def build_queue(settings: Settings, engine: Engine) -> JobQueue:
+    if settings.queue == "sqs":
+        from videoforge.queue.sqs import SqsQueue
+
+        assert settings.sqs_queue_url and settings.sqs_dlq_url  # load_settings reports them
+        return SqsQueue(
+            settings.sqs_queue_url,
+            dlq_url=settings.sqs_dlq_url,
+            max_receives=settings.queue_max_receives,
+            region=settings.aws_region,
+            endpoint_url=settings.sqs_endpoint_url,
+        )
     return SqlQueue(engine, name="jobs", max_receives=settings.queue_max_receives)
 
 
@@ -52,4 +75,5 @@ def build_context(settings: Settings) -> Context:
         queue=build_queue(settings, engine),
         tokens=TokenIssuer.from_settings(settings),
         ffmpeg=find_ffmpeg(settings),
+        mailer=build_mailer(settings),
     )

@@ -25,7 +25,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    false,
     text,
+    true,
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -53,6 +55,69 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="user")
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Accounts that existed before confirmation codes count as confirmed (the server default).
+    email_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
+    # An administrator's demand that this account use a second factor.
+    mfa_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # TOTP (RFC 6238): the base32 secret, set at setup and trusted once confirmed with a code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last time step whose code was accepted: a code works once (RFC 6238 section 5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # For accounts first seen as an external provider's token: "{issuer} {subject}".
+    external_id: Mapped[str | None] = mapped_column(
+        String(512), unique=True, index=True, default=None
+    )
+
+
+class RecoveryCode(Base):
+    """A single-use MFA recovery code; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class EmailCode(Base):
+    """A 6-digit code mailed to a user: confirm_email, reset_password or mfa (then per challenge)."""
+
+    __tablename__ = "email_codes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    challenge_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MfaChallenge(Base):
+    """The second step of a sign-in: "mfa" (enter a code) or "enrol" (set up TOTP first).
+
+    The id is the SHA-256 of the session string handed to the client; it works once.
+    """
+
+    __tablename__ = "mfa_challenges"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(255), default=None)
+
+
+class AuthAttempt(Base):
+    """A failed sign-in or code check, counted per key ("account:..." or "address:...")."""
+
+    __tablename__ = "auth_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_auth_attempts_key_time", "key", "created_at"),)
 
 
 class AuthSession(Base):

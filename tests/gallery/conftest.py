@@ -1,5 +1,5 @@
-"""An app with the auth and gallery routers on a real Context (SQLite, local store, SQL queue),
-plus helpers to upload, to make an admin and to put videos straight into the database."""
+"""The gallery tests run on the whole API app (every role but the processor, as the `client`
+fixture builds it), plus helpers to upload, to make an admin and to add videos directly."""
 
 from __future__ import annotations
 
@@ -8,55 +8,38 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import update
 
 from tests.conftest import bearer
-from videoforge.auth.routes import router as auth_router
+from videoforge.app import create_app
 from videoforge.config import Settings
-from videoforge.context import Context, build_context
-from videoforge.db import Base, User, Video
-from videoforge.errors import install_error_handlers
-from videoforge.gallery.jobs_routes import router as jobs_router
-from videoforge.gallery.routes import router as videos_router
-from videoforge.gallery.uploads import router as uploads_router
+from videoforge.context import Context
+from videoforge.db import User, Video
 
 ClientFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
+def gallery(client: TestClient) -> TestClient:
+    return client
+
+
+@pytest.fixture
 def make_client(api_settings: Settings) -> Iterator[ClientFactory]:
-    """Build a client, optionally with settings changed (e.g. max_upload_bytes=...)."""
-    contexts: list[Context] = []
+    """Build a client like `client`, with some settings changed (e.g. max_upload_bytes=...)."""
     clients: list[TestClient] = []
 
     def build(**changes: Any) -> TestClient:
-        settings = api_settings.model_copy(update=changes)
-        ctx = build_context(settings)
-        Base.metadata.create_all(ctx.engine)  # no-op once the migrations made the tables
-        app = FastAPI()
-        install_error_handlers(app)
-        for router in (auth_router, videos_router, uploads_router, jobs_router):
-            app.include_router(router)
-        app.state.ctx = ctx
-        client = TestClient(app)
+        client = TestClient(create_app(api_settings.model_copy(update=changes)))
         client.__enter__()
-        contexts.append(ctx)
         clients.append(client)
         return client
 
     yield build
     for client in clients:
         client.__exit__(None, None, None)
-    for ctx in contexts:
-        ctx.close()
-
-
-@pytest.fixture
-def gallery(make_client: ClientFactory) -> TestClient:
-    return make_client()
 
 
 def context_of(client: TestClient) -> Context:

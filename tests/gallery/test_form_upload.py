@@ -29,7 +29,9 @@ def files_on_disk(client: TestClient) -> list[Path]:
 @pytest.mark.slow
 def test_upload_creates_queued_video_and_job(gallery: TestClient, small_clip: Path) -> None:
     token = register(gallery, "alice")
-    resp = upload(gallery, token, small_clip, "My holiday (1).mp4", description="Sea", visibility="unlisted")
+    resp = upload(
+        gallery, token, small_clip, "My holiday (1).mp4", description="Sea", visibility="unlisted"
+    )
 
     assert resp.status_code == 202, resp.text
     video = resp.json()

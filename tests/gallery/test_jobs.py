@@ -61,7 +61,10 @@ def test_list_own_jobs_admin_sees_all(gallery: TestClient) -> None:
     assert [j["status"] for j in by_status] == ["failed", "processing"]
     assert gallery.get("/api/jobs", headers=bearer(admin)).json()["pagination"]["total"] == 3
     assert gallery.get("/api/jobs").status_code == 401
-    assert gallery.get("/api/jobs", params={"sortBy": "nope"}, headers=bearer(alice)).status_code == 422
+    assert (
+        gallery.get("/api/jobs", params={"sortBy": "nope"}, headers=bearer(alice)).status_code
+        == 422
+    )
 
 
 def test_get_job_owner_or_admin_only(gallery: TestClient) -> None:

@@ -38,7 +38,7 @@ def test_fields_around_the_file(chunk_size: int) -> None:
     video = bytes(range(256)) * 20
     parsed = form(
         body(
-            ("title", None, "Before".encode()),
+            ("title", None, b"Before"),
             ("file", "clip.mp4", video),
             ("description", None, "After, with ünïcode".encode()),
         ),

@@ -20,9 +20,7 @@ def metadata(**values: str) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in values.items())
 
 
-def create(
-    client: TestClient, token: str | None, length: int, **meta: str
-) -> httpx.Response:
+def create(client: TestClient, token: str | None, length: int, **meta: str) -> httpx.Response:
     meta = {"filename": "clip.mp4", "filetype": "video/mp4", **meta}
     headers = {**TUS, "Upload-Length": str(length), "Upload-Metadata": metadata(**meta)}
     return client.post(UPLOADS, headers={**headers, **(bearer(token) if token else {})})
@@ -33,7 +31,9 @@ def upload_url(resp: httpx.Response) -> str:
     return httpx.URL(resp.headers["Location"]).path
 
 
-def patch(client: TestClient, token: str | None, url: str, offset: int, data: bytes) -> httpx.Response:
+def patch(
+    client: TestClient, token: str | None, url: str, offset: int, data: bytes
+) -> httpx.Response:
     headers = {
         **TUS,
         "Upload-Offset": str(offset),
@@ -79,7 +79,11 @@ def test_upload_in_chunks_with_a_resume_creates_a_video(
     assert found.status_code == 200
     video = found.json()
     assert video["id"] == video_id
-    assert (video["title"], video["visibility"], video["status"]) == ("Resumed", "private", "queued")
+    assert (video["title"], video["visibility"], video["status"]) == (
+        "Resumed",
+        "private",
+        "queued",
+    )
     assert video["jobId"] and video["fileSize"] == len(data)
     [key] = stored_keys(gallery)
     assert key == f"videos/{video_id}/source/clip.mp4"
@@ -117,7 +121,11 @@ def test_options_advertise_the_configured_limit(make_client: ClientFactory) -> N
     assert resp.status_code == 204
     assert resp.headers["Tus-Version"] == "1.0.0"
     assert resp.headers["Tus-Max-Size"] == "5000"
-    assert set(resp.headers["Tus-Extension"].split(",")) == {"creation", "expiration", "termination"}
+    assert set(resp.headers["Tus-Extension"].split(",")) == {
+        "creation",
+        "expiration",
+        "termination",
+    }
 
 
 def test_creation_is_checked_before_any_byte(make_client: ClientFactory) -> None:
@@ -133,12 +141,22 @@ def test_creation_is_checked_before_any_byte(make_client: ClientFactory) -> None
     assert create(client, token, 10, visibility="friends").status_code == 422
     no_type = client.post(
         UPLOADS,
-        headers={**TUS, **bearer(token), "Upload-Length": "10", "Upload-Metadata": metadata(filename="a.mp4")},
+        headers={
+            **TUS,
+            **bearer(token),
+            "Upload-Length": "10",
+            "Upload-Metadata": metadata(filename="a.mp4"),
+        },
     )
     assert no_type.status_code == 400
     deferred = client.post(
         UPLOADS,
-        headers={**TUS, **bearer(token), "Upload-Defer-Length": "1", "Upload-Metadata": metadata(filename="a.mp4", filetype="video/mp4")},
+        headers={
+            **TUS,
+            **bearer(token),
+            "Upload-Defer-Length": "1",
+            "Upload-Metadata": metadata(filename="a.mp4", filetype="video/mp4"),
+        },
     )
     assert deferred.status_code == 400
     assert tus_files(client) == []

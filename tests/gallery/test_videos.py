@@ -18,9 +18,7 @@ VIDEO_FIELDS = {
 
 
 def titles(client: TestClient, token: str | None = None, **params: str | int) -> list[str]:
-    resp = client.get(
-        "/api/gallery/videos", params=params, headers=bearer(token) if token else {}
-    )
+    resp = client.get("/api/gallery/videos", params=params, headers=bearer(token) if token else {})
     assert resp.status_code == 200, resp.text
     return [video["title"] for video in resp.json()["videos"]]
 
@@ -131,9 +129,7 @@ def test_private_and_unknown_are_404_unlisted_opens_by_id(gallery: TestClient) -
     unlisted = add_video(gallery, user_id(gallery, alice), visibility="unlisted")
 
     for token in (bob, None):
-        resp = gallery.get(
-            f"/api/gallery/videos/{private}", headers=bearer(token) if token else {}
-        )
+        resp = gallery.get(f"/api/gallery/videos/{private}", headers=bearer(token) if token else {})
         assert resp.status_code == 404
         assert resp.json()["message"] == "No video with this id exists, or it is private."
     assert gallery.get(f"/api/gallery/videos/{private}", headers=bearer(alice)).status_code == 200
@@ -147,7 +143,9 @@ def test_owner_and_admin_change_others_cannot(gallery: TestClient) -> None:
     video_id = add_video(gallery, user_id(gallery, alice))
     url = f"/api/gallery/videos/{video_id}"
 
-    resp = gallery.patch(url, json={"title": "  New title ", "visibility": "unlisted"}, headers=bearer(alice))
+    resp = gallery.patch(
+        url, json={"title": "  New title ", "visibility": "unlisted"}, headers=bearer(alice)
+    )
     assert resp.status_code == 200, resp.text
     assert (resp.json()["title"], resp.json()["visibility"]) == ("New title", "unlisted")
     resp = gallery.put(url, json={"description": "from PUT"}, headers=bearer(admin))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from videoforge.storage import ObjectStore
 from tests.storage.conftest import SMALL_PART
+from videoforge.storage import ObjectStore
 
 MiB = 1024 * 1024
 

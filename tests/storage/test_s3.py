@@ -111,7 +111,9 @@ def test_long_streams_go_up_in_parts_and_failures_leave_no_upload(s3_store: S3St
 
 
 def test_prefix_keeps_a_store_inside_its_folder(aws: MotoServer, s3_store: S3Store) -> None:
-    tenant = S3Store(s3_store.bucket, region=aws.region, prefix="/tenant-a/", client=s3_store.client)
+    tenant = S3Store(
+        s3_store.bucket, region=aws.region, prefix="/tenant-a/", client=s3_store.client
+    )
     s3_store.put_stream("videos/1/poster.jpg", [b"outside"])
     tenant.put_stream("videos/1/poster.jpg", [b"inside"])
 

@@ -40,7 +40,7 @@ function useUploads() {
   const start = async (item) => {
     update(item.key, { status: 'uploading', error: null });
     let last = { time: performance.now(), sent: 0, speed: 0 };
-    const handle = await startUpload(item.file, item, {
+    const started = startUpload(item.file, item, {
       onProgress(sent, total) {
         const now = performance.now();
         const seconds = (now - last.time) / 1000;
@@ -54,6 +54,13 @@ function useUploads() {
       onDone: (videoId) => update(item.key, { status: 'done', videoId, sent: item.file.size }),
       onError: (message) => update(item.key, { status: 'error', error: message }),
     });
+    let handle;
+    try {
+      handle = await started;
+    } catch {
+      update(item.key, { status: 'error', error: 'This browser could not start the upload.' });
+      return;
+    }
     handles.current.set(item.key, handle);
     if (handle.resumed) update(item.key, { resumed: true });
   };

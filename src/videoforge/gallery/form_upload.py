@@ -23,6 +23,11 @@ from videoforge.gallery.multipart import MAX_FIELD_BYTES, StreamingForm
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import UploadForm, VideoOut
 
+# Each upload in progress holds a worker thread. They get a pool of their own, so that many slow
+# uploads cannot take the threads every other (synchronous) request needs.
+UPLOAD_THREADS = 64
+_LIMITER_KEY = "gallery.upload_threads"
+
 # Room for the multipart framing and the text fields on top of the file itself.
 _FORM_OVERHEAD_BYTES = 4 * MAX_FIELD_BYTES + 64 * 1024
 
@@ -55,7 +60,17 @@ async def receive_upload(request: Request, ctx: Context, user: User) -> VideoOut
         raise PayloadTooLarge(ingest.too_large_message(limit))
     content_type = request.headers.get("content-type", "")
     pull = _puller(request.stream())
-    return await anyio.to_thread.run_sync(_store_and_create, ctx, user, content_type, pull)
+    return await anyio.to_thread.run_sync(
+        _store_and_create, ctx, user, content_type, pull, limiter=_upload_limiter(ctx)
+    )
+
+
+def _upload_limiter(ctx: Context) -> anyio.CapacityLimiter:
+    # Made on first use, inside the running event loop it belongs to.
+    limiter = ctx.extras.get(_LIMITER_KEY)
+    if not isinstance(limiter, anyio.CapacityLimiter):
+        limiter = ctx.extras[_LIMITER_KEY] = anyio.CapacityLimiter(UPLOAD_THREADS)
+    return limiter
 
 
 def _puller(body: AsyncIterator[bytes]) -> Callable[[], bytes | None]:
@@ -103,9 +118,7 @@ def _store_and_create(
 
 def _form_fields(raw: dict[str, str]) -> UploadForm:
     # An empty title or visibility means "use the default", as form clients send empty fields.
-    given = {
-        name: value for name, value in raw.items() if name == "description" or value.strip()
-    }
+    given = {name: value for name, value in raw.items() if name == "description" or value.strip()}
     try:
         return UploadForm.model_validate(given)
     except ValidationError as exc:

@@ -39,8 +39,9 @@ def list_jobs(
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     status: JobStatus | None = None,
-    sortBy: JobSortField = "createdAt",  # noqa: N803 - the original's query names
-    sortOrder: Literal["asc", "desc"] = "desc",  # noqa: N803
+    # camelCase: the original's query names.
+    sortBy: JobSortField = "createdAt",
+    sortOrder: Literal["asc", "desc"] = "desc",
 ) -> JobPage:
     """The caller's jobs, newest first by default; admins see every job."""
     return jobs_service.list_jobs(

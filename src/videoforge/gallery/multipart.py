@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -29,7 +29,6 @@ BROKEN_BODY = "The upload was cut off or is not valid multipart/form-data; send 
 class _Part:
     name: str = ""
     filename: str | None = None
-    headers: dict[bytes, bytes] = field(default_factory=dict)
 
 
 class StreamingForm:
@@ -123,7 +122,6 @@ class StreamingForm:
                 return _Part(
                     name=params.get(b"name", b"").decode("utf-8", "replace"),
                     filename=filename.decode("utf-8", "replace") if filename is not None else None,
-                    headers=headers,
                 )
         return None
 

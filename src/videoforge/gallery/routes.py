@@ -57,9 +57,7 @@ def list_videos(
         415: {"description": "Not a video or audio file"},
     },
 )
-async def upload_video(
-    request: Request, ctx: CtxDep, db: DbDep, user: CurrentUser
-) -> VideoOut:
+async def upload_video(request: Request, ctx: CtxDep, db: DbDep, user: CurrentUser) -> VideoOut:
     """Upload a video as multipart/form-data (`file`, `title`, `description`, `visibility`).
 
     Answers 202 with the video (status `queued`) and its `jobId`; follow the job at

@@ -5,6 +5,8 @@ Who may see or change what is decided by videoforge.access; this module only app
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from videoforge.errors import Unauthorized
 from videoforge.gallery.present import describe_video, describe_videos
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate, pagination
 
-_ORDER = {
+_ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Video.created_at.desc(), Video.id.desc()),
     "oldest": (Video.created_at.asc(), Video.id.asc()),
     "title": (func.lower(Video.title).asc(), Video.id.asc()),

@@ -198,16 +198,17 @@ def upload_video(upload_id: str, ctx: CtxDep, db: DbDep, user: CurrentUser) -> V
     return describe_video(db, ctx, user, video)
 
 
+# tuspyserver's type hints say "no arguments" where it takes any FastAPI dependency.
 router.include_router(
     create_tus_router(
         prefix=TUS_PREFIX,
         # Never used: every request names its own directory through file_dep.
         files_dir="/nonexistent/videoforge-tus",
-        auth=_signed_in,
+        auth=_signed_in,  # type: ignore[arg-type]
         days_to_keep=UPLOAD_EXPIRY_DAYS,
         upload_complete_dep=_on_complete,  # type: ignore[arg-type]
         pre_create_dep=_before_create,
-        file_dep=_user_files,
+        file_dep=_user_files,  # type: ignore[arg-type]
         tags=["uploads"],
     )
 )

@@ -44,6 +44,8 @@ def check_limits(probe: ProbeResult, settings: Settings) -> None:
 
 
 def _hours(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
     if seconds < 3600:
         return f"{seconds / 60:.0f} minutes"
     return f"{seconds / 3600:.1f} hours"

@@ -45,9 +45,10 @@ def plan_hls(
         *("-i", str(source)),
         *("-map_metadata", "-1", "-map_chapters", "-1"),
     ]
-    if rungs:
-        argv += ["-filter_complex", _ladder_graph(probe, rungs)]
-        argv += [arg for index in range(len(rungs)) for arg in ("-map", f"[v{index}]")]
+    graph = _ladder_graph(probe, rungs)
+    if graph:
+        argv += ["-filter_complex", graph]
+    argv += _video_maps(probe, rungs)
     if audio is not None:
         argv += ["-map", f"0:{audio.index}"]
     if rungs:
@@ -64,17 +65,28 @@ def base_args(ffmpeg: str) -> list[str]:
     return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
 
 
-def _ladder_graph(probe: ProbeResult, rungs: list[Rung]) -> str:
-    """`[0:N]bwdif,split=3[s0][s1][s2];[s0]fps,scale,setsar,format[v0];...`"""
+def _ladder_graph(probe: ProbeResult, rungs: list[Rung]) -> str | None:
+    """`[0:N]bwdif,split=3[s0][s1][s2];[s0]fps,scale,setsar,format[v0];...` for the encoded
+    rungs (a copied top rung bypasses the graph); None when nothing is encoded."""
+    encoded = [(i, rung) for i, rung in enumerate(rungs) if not rung.copy]
+    if not encoded:
+        return None
     head = f"[0:{probe.video_index or 0}]"
     before_split = [DEINTERLACE] if probe.interlaced else []
-    branches = [_rung_filters(rung) for rung in rungs]
-    if len(rungs) == 1:
-        return head + ",".join([*before_split, *branches[0]]) + "[v0]"
-    split = f"split={len(rungs)}" + "".join(f"[s{i}]" for i in range(len(rungs)))
+    if len(encoded) == 1:
+        index, rung = encoded[0]
+        return head + ",".join([*before_split, *_rung_filters(rung)]) + f"[v{index}]"
+    split = f"split={len(encoded)}" + "".join(f"[s{i}]" for i, _ in encoded)
     chains = [head + ",".join([*before_split, split])]
-    chains += [f"[s{i}]" + ",".join(filters) + f"[v{i}]" for i, filters in enumerate(branches)]
+    chains += [f"[s{i}]" + ",".join(_rung_filters(rung)) + f"[v{i}]" for i, rung in encoded]
     return ";".join(chains)
+
+
+def _video_maps(probe: ProbeResult, rungs: list[Rung]) -> list[str]:
+    maps = []
+    for index, rung in enumerate(rungs):
+        maps += ["-map", f"0:{probe.video_index or 0}" if rung.copy else f"[v{index}]"]
+    return maps
 
 
 def _rung_filters(rung: Rung) -> list[str]:
@@ -84,22 +96,32 @@ def _rung_filters(rung: Rung) -> list[str]:
     return [*filters, f"scale={rung.width}:{rung.height}", "setsar=1", "format=yuv420p"]
 
 
-def keyframe_interval(rung: Rung, probe: ProbeResult, settings: Settings) -> int:
-    """Frames between keyframes. With a variable rate, frame counts do not track time, so the
-    interval is made long enough that only the forced, time-based keyframes occur."""
+def keyframe_interval(rung: Rung, probe: ProbeResult, settings: Settings, copying: bool) -> int:
+    """Frames between keyframes. When frame counts do not track the keyframe grid (a variable
+    rate, or keyframes taken from a copied source), the interval is made long enough that only
+    the forced keyframes occur."""
     frames = max(1, round((rung.fps or 30.0) * settings.keyframe_seconds))
-    return frames * 4 if probe.variable_frame_rate and not rung.fps_limit else frames
+    variable = probe.variable_frame_rate and not rung.fps_limit
+    return frames * 4 if variable or copying else frames
 
 
 def _video_codec_args(probe: ProbeResult, rungs: list[Rung], settings: Settings) -> list[str]:
-    args = [
-        *("-c:v", "libx264", "-preset", settings.x264_preset),
-        *("-force_key_frames:v", f"expr:gte(t,n_forced*{settings.keyframe_seconds})"),
-        *("-sc_threshold:v", "0", "-flags:v", "+cgop"),
-    ]
+    """libx264 for every encoded rung, keyframes on a time grid; with a copied top rung the
+    others take their keyframes where the source has them instead, so all stay aligned."""
+    copying = any(rung.copy for rung in rungs)
+    grid = f"expr:gte(t,n_forced*{settings.keyframe_seconds})"
+    args = [*("-c:v", "libx264", "-preset", settings.x264_preset)]
+    if not copying:
+        args += ["-force_key_frames:v", grid]
+    args += ["-sc_threshold:v", "0", "-flags:v", "+cgop"]
     for index, rung in enumerate(rungs):
-        gop = str(keyframe_interval(rung, probe, settings))
+        if rung.copy:
+            args += [f"-c:v:{index}", "copy"]
+            continue
+        gop = str(keyframe_interval(rung, probe, settings, copying))
         level = level_for(rung.width, rung.height, rung.fps or 30.0, rung.maxrate)
+        if copying:
+            args += [f"-force_key_frames:v:{index}", "source"]
         args += [
             *(f"-crf:v:{index}", str(rung.crf)),
             *(f"-maxrate:v:{index}", str(rung.maxrate), f"-bufsize:v:{index}", str(rung.bufsize)),

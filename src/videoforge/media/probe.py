@@ -46,6 +46,8 @@ class ProbeResult:
     video_bit_rate: int | None = None
     frame_count: int | None = None
     video_index: int | None = None  # the video stream's index in the container (ffmpeg's 0:N)
+    # Longest stretch between keyframes (seconds), when the container indexes every frame
+    keyframe_gap: float | None = None
     # Audio
     audio_tracks: tuple[AudioTrack, ...] = field(default_factory=tuple)
 

@@ -9,6 +9,7 @@ Stream indexes (`video_index`, `AudioTrack.index`) are container indexes, ffmpeg
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -157,6 +158,7 @@ def _with_video(
         video_bit_rate=codec.bit_rate or _video_bit_rate(result, audio),
         frame_count=stream.frames or None,
         video_index=stream.index,
+        keyframe_gap=_keyframe_gap(stream, result.duration),
         audio_tracks=result.audio_tracks,
     )
 
@@ -179,6 +181,20 @@ def _rotation(frame: VideoFrame | None, stream: VideoStream) -> int:
         return round(float(stream.metadata.get("rotate", 0)) / 90) * 90 % 360
     except ValueError:
         return 0
+
+
+def _keyframe_gap(stream: VideoStream, duration: float) -> float | None:
+    """The longest time between keyframes (or from the last to the end). Known only when the
+    index lists every frame (MP4/MOV); Matroska's cues list some keyframes only."""
+    entries = stream.index_entries
+    if entries is None or not stream.time_base:
+        return None
+    keyframes = [e.timestamp for e in entries if e.is_keyframe]
+    if not keyframes or len(keyframes) == len(entries):
+        return None
+    start = stream.start_time or 0
+    times = [float((t - start) * stream.time_base) for t in keyframes] + [duration]
+    return max(b - a for a, b in itertools.pairwise(times))
 
 
 def _variable(stream: VideoStream) -> bool:

@@ -25,6 +25,7 @@ class Rung:
     maxrate: int  # bit/s, the ceiling of capped CRF
     bufsize: int  # bits, the VBV buffer
     crf: int
+    copy: bool = False  # the source's own H.264 stream, copied as it is (no encode)
 
     def rendition(self) -> dict[str, Any]:
         """The entry for Video.renditions."""
@@ -45,4 +46,4 @@ def audio_rendition() -> dict[str, Any]:
 def _rounded(fps: float | None) -> float | int | None:
     if fps is None:
         return None
-    return int(round(fps)) if abs(fps - round(fps)) < 0.005 else round(fps, 3)
+    return round(fps) if abs(fps - round(fps)) < 0.005 else round(fps, 3)

@@ -43,7 +43,8 @@ class FfmpegError(Exception):
     @property
     def details(self) -> str:
         """For logs: the command and what ffmpeg said last."""
-        return f"{self.summary}\ncommand: {subprocess.list2cmdline(self.command)}\n{self.stderr_tail}"
+        command = subprocess.list2cmdline(self.command)
+        return f"{self.summary}\ncommand: {command}\n{self.stderr_tail}"
 
 
 class FfmpegTimeout(FfmpegError):
@@ -106,6 +107,9 @@ def run_ffmpeg(
     if process.returncode != 0:
         stderr = "\n".join(tail)
         raise FfmpegError(_summary(process.returncode, tail), argv, process.returncode, stderr)
+    final = _take(progress, duration) if on_progress and duration else None
+    if on_progress and final:
+        on_progress(*final)
 
 
 def _supervise(

@@ -12,10 +12,15 @@ Rules:
   and never exceeds what the source carries (its video bit rate, times 1.5 for HEVC/VP9 and
   2 for AV1, whose bits go further than H.264's), though never below a quarter of the cap so
   keyframes keep room. The VBV buffer is twice the cap.
+- Stream copy: when the source already is what the top rung would be (H.264 8-bit 4:2:0,
+  progressive, square pixels, upright, constant rate, keyframes at most a segment apart, within
+  the cap), the top rung is the source's own stream, copied, and the other rungs take their
+  keyframes where the source has them. That saves about half the work.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from videoforge.config import Settings
@@ -46,7 +51,11 @@ def choose_rungs(probe: ProbeResult, settings: Settings) -> list[Rung]:
     width, height = size
     short = min(width, height)
     heights = [h for h in settings.ladder if h <= short] or [_even(short)]
-    return [_rung(probe, width, height, rung) for rung in heights]
+    rungs = [_rung(probe, width, height, rung) for rung in heights]
+    if can_copy(probe, rungs, settings):
+        carried = probe.video_bit_rate or rungs[0].maxrate
+        rungs[0] = dataclasses.replace(rungs[0], copy=True, maxrate=carried, bufsize=2 * carried)
+    return rungs
 
 
 def _rung(probe: ProbeResult, width: int, height: int, short_side: int) -> Rung:
@@ -68,6 +77,33 @@ def _rung(probe: ProbeResult, width: int, height: int, short_side: int) -> Rung:
     )
 
 
+COPYABLE_PROFILES = {"Constrained Baseline", "Main", "High"}
+
+
+def can_copy(probe: ProbeResult, rungs: list[Rung], settings: Settings) -> bool:
+    """Whether the top rung can be the source's own video stream (see the module's doc)."""
+    top = rungs[0]
+    fps = probe.fps or 0.0
+    compliant = (
+        probe.video_codec == "h264"
+        and probe.pix_fmt == "yuv420p"
+        and probe.profile in COPYABLE_PROFILES
+        and not probe.interlaced
+        and probe.sar in ((1, 1), (0, 1))
+        and probe.rotation == 0
+        and not probe.variable_frame_rate
+        and 0 < fps <= 60.5
+    )
+    # Lower rungs take keyframes from the decoded frames' flags, which a rate change would drop.
+    same_frames = all(r.fps_limit is None for r in rungs)
+    same_size = (top.width, top.height) == (probe.width, probe.height)
+    gap = probe.keyframe_gap
+    aligned = gap is not None and gap <= settings.segment_seconds + 0.01
+    cap = cap_at_30fps(min(top.width, top.height)) * _fps_factor(fps)
+    within_cap = probe.video_bit_rate is not None and probe.video_bit_rate <= cap
+    return compliant and same_frames and same_size and aligned and within_cap
+
+
 def capped_fps(fps: float | None, limit: float) -> Fraction | None:
     """The lower rate to convert to, or None when the source's rate is within the limit."""
     if fps is None or fps <= limit * 1.01:
@@ -80,12 +116,16 @@ def capped_fps(fps: float | None, limit: float) -> Fraction | None:
 
 def bitrate_cap(short_side: int, fps: float, probe: ProbeResult) -> int:
     """The maxrate of a rung, in bit/s."""
-    cap = cap_at_30fps(short_side) * min(max((fps / 30) ** 0.6, 0.5), 1.6)
+    cap = cap_at_30fps(short_side) * _fps_factor(fps)
     source = probe.video_bit_rate
     if source:
         carried = source * CODEC_EFFICIENCY.get(probe.video_codec or "", 1.0)
         cap = min(cap, max(carried, cap / 4))
     return int(round(cap, -3))
+
+
+def _fps_factor(fps: float) -> float:
+    return min(max((fps / 30) ** 0.6, 0.5), 1.6)
 
 
 def cap_at_30fps(short_side: int) -> float:

@@ -9,15 +9,18 @@ Where SQS differs from the database queue, and why this class does what it does:
 - Times are whole seconds (SQS's unit); fractions round up. Delays cap at 15 minutes on `send`.
 - SQS cannot read a message by its receipt, and an old receipt may still act on a message that
   was delivered again since. So this object keeps a ledger of the leases it handed out: once a
-  lease's time is up the receipt counts as stale here (extend is False; release, delete and
-  dead_letter do nothing), as in the database queue. `dead_letter` needs the message body, so it
-  works only in the process that received the message.
-- A released message counts as in flight until its delay ends (SQS has no "delayed" state for
-  a message that was already received), and `release` cannot keep the error: SQS messages are
-  immutable. Messages the redrive policy moved carry no error.
+  lease is settled or its time is up, the receipt is stale here (extend is False; release,
+  delete and dead_letter do nothing), as in the database queue. `dead_letter` needs the message
+  body, so it works only on the object that received the message.
+- A released message counts as in flight, not delayed, until its delay ends. SQS messages are
+  immutable, so `release` cannot keep the error; a message released on its last allowed receive
+  goes to the DLQ at once, with its error. Messages the redrive policy moved carry no error, and
+  it moves them on the next receive from the main queue, not when their lease runs out.
+- A message keeps the id it was first sent with (a message attribute carries it through the DLQ
+  and back), as in the database queue.
 - SQS cannot peek. `list_dead` receives dead letters with a short lease and hands them straight
-  back, so a listing bumps their receive count, and two listings at once see each other's
-  messages as missing.
+  back, so two listings at once miss each other's messages. With `wait_seconds=0` SQS samples
+  only some of its servers and may return fewer messages than there are.
 - `redrive()` of everything uses StartMessageMoveTask, which runs in the background (the count
   is SQS's estimate); where that API is missing (older regions, moto, other SQS-speaking
   servers) and for `redrive(ids)`, messages are received from the DLQ, sent to the main queue
@@ -283,18 +286,16 @@ class SqsQueue:
             for receipt in [r for r, lease in self._leases.items() if lease.deadline < cutoff]:
                 del self._leases[receipt]
 
-    def _change_visibility(self, receipt: str, seconds: int, url: str | None = None) -> bool:
+    def _change_visibility(self, receipt: str, seconds: int) -> bool:
         """False when SQS says the receipt no longer holds the message."""
         try:
             self.client.change_message_visibility(
-                QueueUrl=url or self.queue_url, ReceiptHandle=receipt, VisibilityTimeout=seconds
+                QueueUrl=self.queue_url, ReceiptHandle=receipt, VisibilityTimeout=seconds
             )
         except ClientError as exc:
             if _is_stale(exc):
                 return False
-            raise SqsQueueError(
-                f"could not change a lease on {url or self.queue_url}: {exc}"
-            ) from exc
+            raise SqsQueueError(f"could not change a lease on {self.queue_url}: {exc}") from exc
         return True
 
     def _delete(self, url: str, receipt: str) -> None:
@@ -340,9 +341,16 @@ class SqsQueue:
         try:
             yield batches()
         finally:
-            for receipt in held:  # deleted ones answer "stale", which is fine
-                with suppress(SqsQueueError):
-                    self._change_visibility(receipt, 0, url=self.dlq_url)
+            # Deleted ones fail as stale, which is fine; the rest are visible again at once.
+            for start in range(0, len(held), 10):
+                entries = [
+                    {"Id": str(n), "ReceiptHandle": receipt, "VisibilityTimeout": 0}
+                    for n, receipt in enumerate(held[start : start + 10])
+                ]
+                with suppress(ClientError):
+                    self.client.change_message_visibility_batch(
+                        QueueUrl=self.dlq_url, Entries=entries
+                    )
 
     def _dead_letter_from(self, raw: dict[str, Any]) -> DeadLetter:
         attributes = raw.get("MessageAttributes", {})
@@ -359,12 +367,11 @@ class SqsQueue:
 
     def _start_move_task(self) -> int | None:
         """Ask SQS to move every dead letter back; None when the API is not there."""
+        waiting = self._counts(self.dlq_url)["ApproximateNumberOfMessages"]
+        with self._errors("look up the ARNs of", self.dlq_url):
+            source, destination = _arn(self.client, self.dlq_url), _arn(self.client, self.queue_url)
         try:
-            waiting = self._counts(self.dlq_url)["ApproximateNumberOfMessages"]
-            self.client.start_message_move_task(
-                SourceArn=_arn(self.client, self.dlq_url),
-                DestinationArn=_arn(self.client, self.queue_url),
-            )
+            self.client.start_message_move_task(SourceArn=source, DestinationArn=destination)
         except ClientError as exc:
             code, reason = _error(exc)
             log.info("StartMessageMoveTask unavailable (%s %s); redriving by hand", code, reason)

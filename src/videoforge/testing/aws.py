@@ -51,9 +51,9 @@ class MotoServer:
                 return self
             except httpx.TransportError:
                 time.sleep(0.1)
-        log = self.log()
+        output = self.log()
         self.stop()
-        raise RuntimeError(f"moto server did not start within {timeout} s:\n{log}")
+        raise RuntimeError(f"moto server did not start within {timeout} s:\n{output}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -24,7 +24,8 @@ def make_clip(
     """Write a clip of a moving test pattern (and a tone) to dest and return dest."""
     args = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y"]
     if video:
-        args += ["-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}"]
+        pattern = f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}"
+        args += ["-f", "lavfi", "-i", pattern]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
     if video:
@@ -32,5 +33,14 @@ def make_clip(
     if audio:
         args += list(audio_args)
     args += [*extra_args, str(dest)]
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+    return dest
+
+
+def with_rotation(ffmpeg: str, source: Path, dest: Path, degrees: int) -> Path:
+    """Copy source to dest with a display matrix, as a phone writes it. `degrees` is
+    counter-clockwise, as ffmpeg's `-display_rotation` counts."""
+    args = [ffmpeg, "-hide_banner", "-loglevel", "error", "-y", "-display_rotation", str(degrees)]
+    args += ["-i", str(source), "-c", "copy", str(dest)]
     subprocess.run(args, check=True, capture_output=True, timeout=120)
     return dest

@@ -30,6 +30,9 @@ from videoforge.worker.retry import RetryPolicy
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "The worker stopped while processing; the job will start again."
+LEASES_RAN_OUT = "The job was interrupted on every attempt (its worker stopped or died)."
+# How often idle workers look for messages the queue dead-lettered on its own.
+RECONCILE_SECONDS = 60.0
 
 
 class WorkerContext(Protocol):
@@ -58,6 +61,8 @@ class WorkerPool:
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._heartbeat = Heartbeat(self.queue, self.visibility_timeout)
+        self._reconcile_lock = threading.Lock()
+        self._next_reconcile = 0.0
         self._threads = [
             threading.Thread(target=self._work, name=f"videoforge-worker-{n}", daemon=True)
             for n in range(1, self.concurrency + 1)
@@ -113,6 +118,7 @@ class WorkerPool:
                 log.exception("could not receive from the queue; trying again shortly")
                 messages = []
             if not messages:
+                self._reconcile_dead_letters()
                 self._stopping.wait(self.poll_seconds)
                 continue
             for message in messages:
@@ -121,6 +127,26 @@ class WorkerPool:
                 except Exception:
                     # The message stays leased and comes back when the lease runs out.
                     log.exception("could not settle message %s", message.id)
+
+    def _reconcile_dead_letters(self) -> None:
+        """Tell the handler about messages the queue moved to the dead-letter queue by itself.
+
+        A message whose last allowed attempt died with its worker (lease ran out) is moved by
+        the queue, as SQS's redrive policy does, and no worker was there to call `give_up`.
+        `give_up` is idempotent, so calling it again for known dead letters is harmless.
+        """
+        if time.monotonic() < self._next_reconcile or not self._reconcile_lock.acquire(False):
+            return
+        try:
+            self._next_reconcile = time.monotonic() + RECONCILE_SECONDS
+            for letter in self.queue.list_dead():
+                self.handler.give_up(
+                    letter.body, letter.last_error or LEASES_RAN_OUT, dead_lettered=True
+                )
+        except Exception:
+            log.exception("could not reconcile the dead-letter queue")
+        finally:
+            self._reconcile_lock.release()
 
     def _process(self, message: Message) -> None:
         if self._stopping.is_set():  # received while stop() was being called

@@ -1,0 +1,79 @@
+"""Where a job reads its source and writes its outputs (see the store layout).
+
+On a local-disk store ffmpeg writes the HLS files straight into the store, so segments are
+published as they are written and a viewer can start before the encode ends. On any other
+store it writes into the job's work directory and everything is uploaded at the end, media
+files first and playlists last, so no playlist ever names a file that is not there yet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from videoforge.storage import ObjectStore
+from videoforge.worker.base import PermanentJobError
+
+SOURCE_MISSING = "The uploaded file is missing from storage; upload the video again."
+
+
+def video_prefix(video_id: str) -> str:
+    return f"videos/{video_id}/"
+
+
+def hls_prefix(video_id: str) -> str:
+    return f"videos/{video_id}/hls/"
+
+
+def local_source(store: ObjectStore, key: str, work_dir: Path) -> Path:
+    """A local file with the source: the store's own file when it has one, else a download."""
+    path = store.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            raise PermanentJobError(SOURCE_MISSING)
+        return path
+    dest = work_dir / ("source" + PurePosixPath(key).suffix.lower())
+    try:
+        store.download(key, dest)
+    except FileNotFoundError as exc:
+        raise PermanentJobError(SOURCE_MISSING) from exc
+    return dest
+
+
+def hls_output_dir(store: ObjectStore, video_id: str, work_dir: Path) -> tuple[Path, bool]:
+    """Remove any earlier attempt's HLS files (a redelivered job overwrites, never adds), then
+    return the directory ffmpeg writes into and whether it is the store itself."""
+    prefix = hls_prefix(video_id)
+    store.delete_prefix(prefix)
+    direct = store.local_path(prefix.rstrip("/"))
+    out_dir = direct if direct is not None else work_dir / "hls"
+    out_dir.mkdir(parents=True, exist_ok=True)  # the HLS muxer makes only the rung folders
+    return out_dir, direct is not None
+
+
+def upload_hls(store: ObjectStore, video_id: str, out_dir: Path) -> None:
+    """Upload the HLS tree: init files and segments, then media playlists, then the master."""
+    files = [p for p in out_dir.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
+
+    def order(path: Path) -> int:
+        if path.suffix != ".m3u8":
+            return 0
+        return 2 if path.parent == out_dir else 1
+
+    for path in sorted(files, key=order):
+        store.put_file(hls_prefix(video_id) + path.relative_to(out_dir).as_posix(), path)
+
+
+def publish_pictures(store: ObjectStore, video_id: str, pictures: list[Path]) -> None:
+    for path in pictures:
+        if path.is_file():
+            store.put_file(video_prefix(video_id) + path.name, path)
+
+
+def discard_outputs(store: ObjectStore, video_id: str, *, video_gone: bool) -> None:
+    """After a cancel: remove what this job wrote (everything, when the video itself is gone)."""
+    if video_gone:
+        store.delete_prefix(video_prefix(video_id).rstrip("/"))
+        return
+    store.delete_prefix(hls_prefix(video_id).rstrip("/"))
+    for name in ("thumbnail.jpg", "poster.jpg"):
+        store.delete_prefix(video_prefix(video_id) + name)

@@ -1,0 +1,131 @@
+"""The Job and Video rows as processing moves them along, each change in a short session of
+its own (the encode between them takes minutes; no transaction stays open across it).
+
+A job another party has settled (cancelled by its owner, its video deleted) is never moved
+again from here: every change first checks that the job is still the worker's to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from videoforge.db import Job, Video, utcnow
+from videoforge.media.probe import ProbeResult
+
+FINISHED = frozenset({"ready", "failed", "cancelled"})
+ACTIVE = frozenset({"queued", "processing"})
+
+
+@dataclass(frozen=True)
+class Claimed:
+    job_id: str
+    video_id: str
+    source_key: str
+
+
+class JobState:
+    def __init__(self, sessions: sessionmaker[Session], job_id: str) -> None:
+        self.sessions = sessions
+        self.job_id = job_id
+
+    def claim(self) -> Claimed | None:
+        """Start an attempt: job and video processing. None when there is nothing to do (the
+        job is finished or gone, or its video was deleted): a redelivered message is a no-op."""
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            video = session.get(Video, job.video_id) if job else None
+            if job is None or video is None or job.status in FINISHED:
+                return None
+            job.status = "processing"
+            job.attempts += 1
+            job.started_at = utcnow()
+            job.progress = 0.0
+            job.eta_seconds = None
+            job.error = None
+            video.status = "processing"
+            video.error = None
+            session.commit()
+            return Claimed(job.id, video.id, video.source_key)
+
+    def still_active(self) -> bool:
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            return job is not None and job.status in ACTIVE
+
+    def describe_media(self, probe: ProbeResult, renditions: list[dict[str, Any]]) -> None:
+        """What the video is and which renditions it will have, written before encoding so the
+        player can offer them while the first segments appear."""
+        with self.sessions() as session:
+            video = self._video(session)
+            if video is None:
+                return
+            display = probe.display_size
+            video.duration = probe.duration
+            video.width, video.height = display if display else (None, None)
+            video.video_codec = probe.video_codec
+            video.audio_codec = probe.audio_codec
+            video.renditions = renditions
+            session.commit()
+
+    def progress(self, percent: float, eta_seconds: float | None) -> bool:
+        """Record progress; False when the job is no longer active (cancelled, deleted)."""
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            if job is None or job.status not in ACTIVE:
+                return False
+            job.progress = round(min(percent, 99.0), 1)
+            job.eta_seconds = None if eta_seconds is None else round(eta_seconds, 1)
+            session.commit()
+            return True
+
+    def finish(self) -> bool:
+        """Job and video ready; False (and nothing changed) if the job was settled meanwhile."""
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            video = self._video(session, job)
+            if job is None or video is None or job.status not in ACTIVE:
+                return False
+            job.status = "ready"
+            job.progress = 100.0
+            job.eta_seconds = 0.0
+            job.error = None
+            job.finished_at = utcnow()
+            video.status = "ready"
+            video.error = None
+            session.commit()
+            return True
+
+    def retrying(self, message: str) -> None:
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            video = self._video(session, job)
+            if job is None or job.status not in ACTIVE:
+                return
+            job.status = "queued"
+            job.error = message
+            job.eta_seconds = None
+            if video is not None:
+                video.status = "queued"
+            session.commit()
+
+    def fail(self, reason: str) -> None:
+        with self.sessions() as session:
+            job = session.get(Job, self.job_id)
+            video = self._video(session, job)
+            if job is None or job.status not in ACTIVE:
+                return
+            job.status = "failed"
+            job.error = reason
+            job.eta_seconds = None
+            job.finished_at = utcnow()
+            if video is not None:
+                video.status = "failed"
+                video.error = reason
+            session.commit()
+
+    def _video(self, session: Session, job: Job | None = None) -> Video | None:
+        job = job if job is not None else session.get(Job, self.job_id)
+        return session.get(Video, job.video_id) if job is not None else None
