@@ -23,6 +23,7 @@ def settings(tmp_path: Path) -> Settings:
         queue_poll_seconds=0.1,
         retry_base_seconds=0.2,
         retry_max_seconds=1.0,
+        require_email_confirmation=False,  # tests/auth checks confirmation; others sign in directly
     )
 
 

@@ -15,6 +15,9 @@ from videoforge.context import Context, build_context
 from videoforge.errors import install_error_handlers
 from videoforge.gateway.proxy import proxy_router
 from videoforge.health import router as health_router
+from videoforge.logs import RequestIdMiddleware
+from videoforge.metrics import WorkerPresence
+from videoforge.metrics import router as metrics_router
 from videoforge.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -29,18 +32,25 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         ctx = context or build_context(settings)
         app.state.ctx = ctx
         pool = None
+        presence = None
         if any(role.runs_workers for role in enabled):
             from videoforge.processor.tasks import ProcessVideo
             from videoforge.worker.loop import WorkerPool
 
             pool = WorkerPool(ctx, ProcessVideo(ctx))
             pool.start()
+            presence = WorkerPresence(
+                ctx.engine, settings.worker_concurrency, settings.worker_heartbeat_seconds
+            )
+            presence.start()
         log.info("VideoForge started with roles: %s", ", ".join(r.name for r in enabled))
         try:
             yield
         finally:
             if pool is not None:
                 pool.stop()
+            if presence is not None:
+                presence.stop()
             if context is None:
                 ctx.close()
 
@@ -51,7 +61,9 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     if "gateway" in settings.enabled_roles:
         # Before the roles' routers: the web app's catch-all page route must come last.
         app.include_router(proxy_router(settings))

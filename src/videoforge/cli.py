@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import signal
 import sys
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from videoforge.config import ROLE_NAMES, Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from videoforge.db import User
 
 app = typer.Typer(help="VideoForge: a self-hostable video platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -19,6 +25,8 @@ dlq_app = typer.Typer(help="The dead-letter queue of jobs that failed every atte
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(dlq_app, name="dlq")
+keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -68,6 +76,7 @@ def worker() -> None:
     """Run transcoding workers only (no HTTP), until SIGTERM or Ctrl-C."""
     from videoforge.context import build_context
     from videoforge.logs import configure_logging
+    from videoforge.metrics import WorkerPresence
     from videoforge.processor.tasks import ProcessVideo
     from videoforge.worker.loop import WorkerPool
 
@@ -75,11 +84,16 @@ def worker() -> None:
     configure_logging(settings)
     ctx = build_context(settings)
     pool = WorkerPool(ctx, ProcessVideo(ctx))
+    presence = WorkerPresence(
+        ctx.engine, settings.worker_concurrency, settings.worker_heartbeat_seconds
+    )
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: pool.stop())
     err.print(f"VideoForge worker running {settings.worker_concurrency} job(s) at a time")
     pool.start()
+    presence.start()
     pool.run_until_stopped()
+    presence.stop()
     ctx.close()
 
 
@@ -92,11 +106,15 @@ def doctor() -> None:
     findings = diagnose(settings)
     table = Table("check", "result", "detail")
     for finding in findings:
-        table.add_row(
-            finding.check, "[green]ok[/]" if finding.ok else "[red]problem[/]", finding.detail
-        )
+        result = "[green]ok[/]" if finding.ok else "[red]problem[/]"
+        table.add_row(finding.check, result, finding.detail)
     out.print(table)
-    if not all(f.ok for f in findings):
+    problems = [f for f in findings if not f.ok]
+    if problems:
+        err.print(f"[bold red]{len(problems)} problem(s):[/]")
+        for problem in problems:
+            err.print(f"  • {problem.check}: {problem.detail}", markup=False, highlight=False)
+            err.print(f"    Fix: {problem.fix}", markup=False, highlight=False)
         raise typer.Exit(1)
     out.print("Everything VideoForge needs answers.")
 
@@ -134,6 +152,7 @@ def users_create(
                 email=email,
                 password=password,
                 role="admin" if admin else "user",
+                email_confirmed=True,  # an administrator made it: no code to wait for
             )
             db.commit()
     except VideoForgeError as exc:
@@ -142,6 +161,86 @@ def users_create(
     finally:
         ctx.close()
     out.print(f"Created {user.role} {user.username} ({user.id}).")
+
+
+def _change_user(name: str, change: Callable[[Session, User], None]) -> User:
+    """Apply `change` to the account a username or email names; exit 1 if there is none."""
+    from videoforge.auth.service import find_user
+    from videoforge.context import build_context
+    from videoforge.errors import VideoForgeError
+
+    ctx = build_context(settings_or_exit())
+    try:
+        with ctx.sessions() as db:
+            user = find_user(db, name)
+            if user is None:
+                err.print(f"[red]No account is called {name}.[/]", highlight=False)
+                raise typer.Exit(1)
+            change(db, user)
+            return user
+    except VideoForgeError as exc:
+        err.print(f"[red]{exc.message}[/]")
+        raise typer.Exit(1) from None
+    finally:
+        ctx.close()
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Show every account with its role and state."""
+    from sqlalchemy import select
+
+    from videoforge.auth.mfa import totp_enabled
+    from videoforge.context import build_context
+    from videoforge.db import User
+
+    ctx = build_context(settings_or_exit())
+    with ctx.sessions() as db:
+        users = db.scalars(select(User).order_by(User.created_at)).all()
+    ctx.close()
+    table = Table("username", "email", "role", "state", "mfa", "id")
+    for user in users:
+        state = "disabled" if user.disabled else "active"
+        if not user.email_confirmed:
+            state += ", unconfirmed"
+        mfa = "on" if totp_enabled(user) else ("required" if user.mfa_required else "off")
+        table.add_row(user.username, user.email, user.role, state, mfa, user.id)
+    out.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="Username or email.")],
+    enable: Annotated[bool, typer.Option("--enable", help="Re-enable instead.")] = False,
+) -> None:
+    """Disable an account (its sessions end at once), or with --enable turn it back on."""
+    from videoforge.auth.service import set_disabled
+
+    user = _change_user(name, lambda db, u: set_disabled(db, user=u, disabled=not enable))
+    out.print(f"{user.username} is {'enabled' if enable else 'disabled'}.")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    name: Annotated[str, typer.Argument(help="Username or email.")],
+    role: Annotated[str, typer.Argument(help="user or admin.")],
+) -> None:
+    """Give an account the user or admin role."""
+    from videoforge.auth.service import set_role
+
+    user = _change_user(name, lambda db, u: set_role(db, user=u, role=role))
+    out.print(f"{user.username} is now {user.role}.")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Add a new token signing key. It signs from now on; tokens signed before still verify
+    (running servers pick the new key up by themselves), so nobody is signed out."""
+    from videoforge.auth.keys import KeyStore
+
+    settings = settings_or_exit()
+    key = KeyStore(settings.data_dir / "keys").add_signing_key()
+    out.print(f"New signing key {key.kid}; earlier keys keep verifying the tokens they signed.")
 
 
 @dlq_app.command("list")

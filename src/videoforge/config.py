@@ -155,6 +155,15 @@ class Settings(BaseSettings):
     retry_base_seconds: float = Field(default=5.0, ge=0)
     retry_max_seconds: float = Field(default=300.0, ge=0)
     worker_concurrency: int = Field(default=1, ge=1)
+    worker_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, description="How often a worker process reports that it is alive"
+    )
+
+    # The scaling signal (GET /api/scaling): the original's target tracking, 5 messages per
+    # worker process, between 1 and 3 of them.
+    scaling_target_backlog: float = Field(default=5.0, gt=0)
+    scaling_min_workers: int = Field(default=1, ge=0)
+    scaling_max_workers: int = Field(default=3, ge=1)
 
     # Transcoding
     ffmpeg_path: str | None = Field(
@@ -206,6 +215,14 @@ class Settings(BaseSettings):
         if not value or any(h < 144 or h > 4320 or h % 2 for h in value):
             raise ValueError("give even rung heights between 144 and 4320, e.g. 1080,720,480")
         return sorted(set(value), reverse=True)
+
+    @field_validator("scaling_max_workers")
+    @classmethod
+    def _max_not_below_min(cls, value: int, info: ValidationInfo) -> int:
+        least = info.data.get("scaling_min_workers")
+        if least is not None and value < least:
+            raise ValueError(f"must be at least VIDEOFORGE_SCALING_MIN_WORKERS ({least})")
+        return value
 
     @field_validator("segment_seconds")
     @classmethod
@@ -302,7 +319,7 @@ def _check_paths(settings: Settings) -> list[str]:
 # Paths each remote role answers, and the setting that says where it is.
 PEER_ROUTES = {
     "auth": ("auth_service_url", ("/api/auth", "/.well-known")),
-    "gallery": ("gallery_service_url", ("/api/gallery", "/api/upload", "/api/jobs")),
+    "gallery": ("gallery_service_url", ("/api/gallery", "/api/upload", "/api/jobs", "/api/admin")),
     "streaming": ("streaming_service_url", ("/api/stream", "/media")),
 }
 

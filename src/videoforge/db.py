@@ -81,7 +81,7 @@ class RecoveryCode(Base):
 
 
 class EmailCode(Base):
-    """A 6-digit code mailed to a user: confirm_email, reset_password or mfa (then per challenge)."""
+    """A 6-digit mailed code: confirm_email, reset_password, or mfa (then tied to a challenge)."""
 
     __tablename__ = "email_codes"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -191,6 +191,18 @@ class QueueMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_queue_messages_ready", "queue", "visible_at"),)
+
+
+class WorkerProcess(Base):
+    """A running worker process, kept fresh by its heartbeat (metrics.py counts these)."""
+
+    __tablename__ = "workers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    concurrency: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -33,11 +33,13 @@ def _auth() -> list[APIRouter]:
 
 
 def _gallery() -> list[APIRouter]:
+    from videoforge.admin.routes import router as admin
+    from videoforge.gallery.direct_upload import router as direct_uploads
     from videoforge.gallery.jobs_routes import router as jobs
     from videoforge.gallery.routes import router as videos
     from videoforge.gallery.uploads import router as uploads
 
-    return [videos, uploads, jobs]
+    return [videos, direct_uploads, uploads, jobs, admin]
 
 
 def _streaming() -> list[APIRouter]:

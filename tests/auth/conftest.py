@@ -1,7 +1,8 @@
 """A small app with only the auth router, on its own SQLite database.
 
-It needs only what auth uses (settings, engine, sessions, tokens), so these tests do not depend
-on the queue, the store or the migrations being in place.
+It needs only what auth uses (settings, engine, sessions, tokens, mailer), so these tests do not
+depend on the queue, the store or the migrations being in place. Email confirmation is on (the
+default): helpers in tests/auth/helpers.py confirm with the mailed code.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings, load_settings
 from videoforge.db import Base, make_engine, make_sessionmaker
 from videoforge.errors import install_error_handlers
+from videoforge.mail import LogMailer
 
 
 @dataclass
@@ -29,6 +31,7 @@ class AuthContext:
     engine: Engine
     sessions: sessionmaker[Session]
     tokens: TokenIssuer
+    mailer: LogMailer
 
 
 @pytest.fixture
@@ -45,6 +48,7 @@ def auth_ctx(auth_settings: Settings) -> Iterator[AuthContext]:
         engine=engine,
         sessions=make_sessionmaker(engine),
         tokens=TokenIssuer.from_settings(auth_settings),
+        mailer=LogMailer(auth_settings.data_dir / "mail", auth_settings.mail_from),
     )
     engine.dispose()
 
@@ -63,3 +67,8 @@ def auth_client(auth_ctx: AuthContext) -> Iterator[TestClient]:
     app.state.ctx = auth_ctx
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def mailer(auth_ctx: AuthContext) -> LogMailer:
+    return auth_ctx.mailer

@@ -14,15 +14,11 @@ from sqlalchemy.orm import Session
 from videoforge.auth import service
 from videoforge.db import AuthSession, User, utcnow
 
-PASSWORD = "correct horse 42"
+from .helpers import PASSWORD, bearer, error_message, sign_up
 
 
 def register(client: TestClient, username: str, email: str | None = None) -> dict[str, Any]:
-    body = {"username": username, "email": email or f"{username}@example.com", "password": PASSWORD}
-    resp = client.post("/api/auth/register", json=body)
-    assert resp.status_code == 201, resp.text
-    answer: dict[str, Any] = resp.json()
-    return answer
+    return sign_up(client, username, email)
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, Any]:
@@ -32,20 +28,8 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     return answer
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def me_status(client: TestClient, access_token: str) -> int:
     return client.get("/api/auth/me", headers=bearer(access_token)).status_code
-
-
-def error_message(resp: Any, status: int) -> str:
-    assert resp.status_code == status, resp.text
-    body = resp.json()
-    assert body["message"] == body["error"]["message"]
-    message: str = body["message"]
-    return message
 
 
 def test_register_login_me_refresh_logout(auth_client: TestClient) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -23,6 +24,7 @@ FAST_ENV = {
     "VIDEOFORGE_X264_PRESET": "ultrafast",
     "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
     "VIDEOFORGE_QUEUE_VISIBILITY_TIMEOUT_SECONDS": "3",
+    "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
 }
 
 
@@ -61,6 +63,28 @@ def wait_for_job(
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} never reached {until}; last seen {job}")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def ffmpeg_processes_under(data_dir: Path) -> list[str]:
+    """Command lines of running ffmpeg processes that read or write inside data_dir."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if args and b"ffmpeg" in args[0] and any(str(data_dir).encode() in a for a in args):
+            found.append(b" ".join(args).decode(errors="replace"))
+    return found
 
 
 def decode(ffmpeg: str, url: str) -> None:
@@ -125,7 +149,7 @@ def test_private_video_is_invisible_to_others(
 
 
 def test_job_survives_sigkill_of_the_server(tmp_path: Path, ffmpeg: str) -> None:
-    clip = make_clip(ffmpeg, tmp_path / "long.mp4", seconds=20, width=1280, height=720, fps=30)
+    clip = make_clip(ffmpeg, tmp_path / "long.mp4", seconds=12, width=1280, height=720, fps=30)
     # A slower preset so the job is surely still running when the server dies.
     env = {**FAST_ENV, "VIDEOFORGE_X264_PRESET": "veryfast"}
     data_dir = tmp_path / "var"

@@ -1,14 +1,19 @@
 """Who is asking: CurrentUser (signed in, else 401), OptionalUser (None when signed out),
-AdminUser (admin role, else 403)."""
+AdminUser (admin role, else 403), and CallerDep (their address and user agent).
+
+Bearer tokens are ours (auth/tokens.py) or, when one is configured, an external identity
+provider's (auth/external.py), told apart by their issuer."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from videoforge.auth.external import link_user
+from videoforge.auth.signin import Caller
 from videoforge.db import AuthSession, User
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import Forbidden, Unauthorized
@@ -20,8 +25,13 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 def optional_user(ctx: CtxDep, db: DbDep, creds: BearerDep) -> User | None:
     if creds is None:
         return None
-    claims = ctx.tokens.verify_access(creds.credentials)  # raises Unauthorized
-    user = db.get(User, claims["sub"])
+    external = ctx.tokens.external
+    if external is not None and external.claims_issuer(creds.credentials) == external.issuer:
+        user: User | None = link_user(db, external.verify(creds.credentials))
+        claims: dict[str, Any] = {}
+    else:
+        claims = ctx.tokens.verify_access(creds.credentials)  # raises Unauthorized
+        user = db.get(User, claims["sub"])
     if user is None or user.disabled or _session_ended(db, claims.get("sid")):
         raise Unauthorized("Your session has ended; sign in again.", code="session_ended")
     return user
@@ -54,3 +64,13 @@ def admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin_user)]
+
+
+def caller(request: Request) -> Caller:
+    return Caller(
+        address=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+CallerDep = Annotated[Caller, Depends(caller)]

@@ -1,4 +1,5 @@
-"""/api/auth (register, login, refresh, logout, me) and the public keys at /.well-known/jwks.json.
+"""/api/auth (register, login, refresh, logout, me) and the public keys at /.well-known/jwks.json;
+email confirmation and passwords (account_routes.py) and second factors (mfa_routes.py) join in.
 
 The router has no prefix so that both live on it; every path is written in full.
 """
@@ -7,17 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
-from videoforge.auth import service
-from videoforge.auth.deps import BearerDep, CurrentUser
+from videoforge.auth import recovery, service, signin
+from videoforge.auth.account_routes import router as account_router
+from videoforge.auth.deps import BearerDep, CallerDep, CurrentUser
+from videoforge.auth.mfa_routes import router as mfa_router
 from videoforge.auth.schemas import (
     LoginRequest,
-    LoginResponse,
     LogoutRequest,
     RefreshRequest,
     RegisterRequest,
     RegisterResponse,
+    SignInAnswer,
     TokenResponse,
     UserOut,
 )
@@ -25,28 +28,47 @@ from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest
 
 router = APIRouter(tags=["auth"])
+router.include_router(account_router)
+router.include_router(mfa_router)
 
 
 @router.post("/api/auth/register", status_code=201, response_model=RegisterResponse)
-def register(body: RegisterRequest, db: DbDep) -> RegisterResponse:
-    user = service.create_user(db, username=body.username, email=body.email, password=body.password)
-    return RegisterResponse(
-        user=UserOut.model_validate(user), message="Your account is ready; you can sign in now."
+def register(body: RegisterRequest, ctx: CtxDep, db: DbDep) -> RegisterResponse:
+    """Create an account. With email confirmation on (the default), a 6-digit code is mailed
+    and the account can sign in once it is entered at /api/auth/confirm-email."""
+    user, message = recovery.register(
+        db,
+        settings=ctx.settings,
+        mailer=ctx.mailer,
+        username=body.username,
+        email=body.email,
+        password=body.password,
     )
+    return RegisterResponse(user=UserOut.model_validate(user), message=message)
 
 
-@router.post("/api/auth/login", response_model=LoginResponse)
-def login(body: LoginRequest, request: Request, ctx: CtxDep, db: DbDep) -> LoginResponse:
-    """Sign in with a username or email and a password.
+@router.post("/api/auth/login", response_model=SignInAnswer)
+def login(body: LoginRequest, caller: CallerDep, ctx: CtxDep, db: DbDep) -> dict[str, Any]:
+    """Sign in with a username or email and a password. Clients branch on `status`:
 
-    Answers `{status: "authenticated", accessToken, idToken, refreshToken, tokenType, expiresIn,
-    user}`. Once second factors exist, an account with one will instead get
-    `{status: "mfa_required", session}` here and receive its tokens from a second step; clients
-    should look at `status` before reading tokens.
+    - `authenticated`: `{status, accessToken, idToken, refreshToken, tokenType, expiresIn, user}`.
+    - `mfa_required`: `{status, session, methods: ["totp", "recovery", "email"], expiresIn}`;
+      finish at POST /api/auth/mfa/complete `{session, otpCode}`. (The original answered 401
+      MFA_REQUIRED here; VideoForge answers 200, since the password was right.)
+    - `mfa_enrolment_required`: `{status, session, expiresIn}`; an administrator requires a
+      second factor: set up TOTP with this session at /api/auth/mfa/totp/setup and /confirm.
+
+    Wrong passwords are counted per account and per address: too many answer 429 with
+    Retry-After. An unconfirmed email is refused (403) only once the password was right.
     """
-    user = service.authenticate(db, login=body.username, password=body.password)
-    tokens = service.start_session(db, ctx.tokens, user, request.headers.get("user-agent"))
-    return LoginResponse.model_validate({**tokens, "user": UserOut.model_validate(user)})
+    return signin.sign_in(
+        db,
+        tokens=ctx.tokens,
+        settings=ctx.settings,
+        login=body.username,
+        password=body.password,
+        caller=caller,
+    )
 
 
 @router.post("/api/auth/refresh", response_model=TokenResponse)

@@ -66,3 +66,97 @@ class TokenResponse(ApiModel):
 class LoginResponse(TokenResponse):
     status: Literal["authenticated"] = "authenticated"
     user: UserOut
+
+
+class MfaChallengeOut(ApiModel):
+    status: Literal["mfa_required"] = "mfa_required"
+    session: str
+    methods: list[str]
+    expires_in: int  # seconds the session works
+
+
+class MfaEnrolmentOut(ApiModel):
+    status: Literal["mfa_enrolment_required"] = "mfa_enrolment_required"
+    session: str
+    expires_in: int
+
+
+# What POST /api/auth/login answers; clients branch on `status`.
+SignInAnswer = LoginResponse | MfaChallengeOut | MfaEnrolmentOut
+
+
+class MfaCompleteRequest(ApiModel):
+    session: str
+    otp_code: str  # a TOTP code, a recovery code, or the code mailed for this session
+    username: str | None = None
+
+
+class MfaSessionRequest(ApiModel):
+    session: str
+
+
+class TotpSetupRequest(ApiModel):
+    session: str | None = None  # an enrolment session, for a user not signed in yet
+
+
+class TotpSetupOut(ApiModel):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str  # data:image/svg+xml URI, ready for <img src>
+
+
+class TotpConfirmRequest(ApiModel):
+    code: str
+    session: str | None = None
+
+
+class RecoveryCodesOut(ApiModel):
+    recovery_codes: list[str]
+
+
+class EnrolledOut(LoginResponse):
+    recovery_codes: list[str]
+
+
+class CodeRequest(ApiModel):
+    code: str
+
+
+class MfaDisableRequest(ApiModel):
+    password: str
+    code: str
+
+
+class MfaStatusOut(ApiModel):
+    totp_enabled: bool
+    required: bool  # by the administrator: it cannot be turned off
+    recovery_codes_left: int
+
+
+class EmailRequest(ApiModel):
+    email: str
+
+
+class ConfirmEmailRequest(ApiModel):
+    email: str
+    confirmation_code: str
+
+
+class ResetPasswordRequest(ApiModel):
+    email: str
+    code: str
+    new_password: str
+
+
+class ChangePasswordRequest(ApiModel):
+    current_password: str
+    new_password: str
+
+
+class MessageOut(ApiModel):
+    message: str
+
+
+class MfaEmailSentOut(ApiModel):
+    message: str
+    destination: str  # the masked address, e.g. a…@example.com

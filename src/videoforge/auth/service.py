@@ -19,6 +19,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from videoforge.auth.codes import mask_email
 from videoforge.auth.passwords import check_password, hash_password
 from videoforge.auth.tokens import TokenIssuer
 from videoforge.db import AuthSession, User, new_id, utcnow
@@ -54,16 +55,28 @@ class TokenSet(TypedDict):
 
 
 def create_user(
-    db: Session, *, username: str, email: str, password: str, role: str = "user"
+    db: Session,
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: str = "user",
+    email_confirmed: bool = False,
 ) -> User:
     username, email = _valid_username(username), _valid_email(email)
-    _check_password_rules(password)
+    check_password_rules(password)
     if role not in USER_ROLES:
         raise BadRequest(f"Role must be one of: {', '.join(USER_ROLES)}.", code="invalid_role")
     taken = select(User.id).where(or_(User.username == username, User.email == email))
     if db.scalar(taken) is not None:
         raise Conflict(TAKEN, code="account_exists")
-    user = User(username=username, email=email, password_hash=hash_password(password), role=role)
+    user = User(
+        username=username,
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        email_confirmed=email_confirmed,
+    )
     db.add(user)
     try:
         db.commit()
@@ -73,10 +86,15 @@ def create_user(
     return user
 
 
-def authenticate(db: Session, *, login: str, password: str) -> User:
-    """The account `login` (username or email, any case) names, if `password` is right."""
-    key = login.strip().lower()
-    user = db.scalar(select(User).where(or_(User.username == key, User.email == key)))
+def authenticate(
+    db: Session, *, login: str, password: str, require_confirmed: bool = False
+) -> User:
+    """The account `login` (username or email, any case) names, if `password` is right.
+
+    With `require_confirmed`, an account whose email is unconfirmed is refused (Forbidden), and
+    told so only after its password was right, so nobody learns which addresses have accounts.
+    """
+    user = find_user(db, login)
     check = check_password(user.password_hash if user else None, password)
     if user is None or not check.ok:
         raise Unauthorized(WRONG_CREDENTIALS, code="invalid_credentials")
@@ -85,7 +103,50 @@ def authenticate(db: Session, *, login: str, password: str) -> User:
         db.commit()
     if user.disabled:  # said only to someone who knows the password
         raise Forbidden(DISABLED, code="account_disabled")
+    if require_confirmed and not user.email_confirmed:
+        raise Forbidden(
+            f"Confirm your email first: we sent a code to {mask_email(user.email)}.",
+            code="email_not_confirmed",
+        )
     return user
+
+
+def find_user(db: Session, login: str) -> User | None:
+    """The account a username or email (any case) names."""
+    key = login.strip().lower()
+    return db.scalar(select(User).where(or_(User.username == key, User.email == key)))
+
+
+def check_user_password(db: Session, *, user: User, password: str) -> bool:
+    """Whether `password` is the user's (upgrading an old hash on success)."""
+    check = check_password(user.password_hash, password)
+    if check.new_hash:
+        user.password_hash = check.new_hash
+        db.commit()
+    return check.ok
+
+
+def set_password(db: Session, *, user: User, password: str) -> None:
+    """Replace the password and end every session of the user (they sign in again)."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    db.commit()
+    end_all_sessions(db, user.id, "password_changed")
+
+
+def set_role(db: Session, *, user: User, role: str) -> None:
+    if role not in USER_ROLES:
+        raise BadRequest(f"Role must be one of: {', '.join(USER_ROLES)}.", code="invalid_role")
+    user.role = role
+    db.commit()
+
+
+def set_disabled(db: Session, *, user: User, disabled: bool) -> None:
+    """Disable (its sessions end at once) or re-enable an account."""
+    user.disabled = disabled
+    db.commit()
+    if disabled:
+        end_all_sessions(db, user.id, "disabled")
 
 
 def _valid_username(username: str) -> str:
@@ -104,7 +165,7 @@ def _valid_email(email: str) -> str:
     return email.lower()
 
 
-def _check_password_rules(password: str) -> None:
+def check_password_rules(password: str) -> None:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise BadRequest(
             f"A password has {PASSWORD_MIN} to {PASSWORD_MAX} characters.", code="weak_password"

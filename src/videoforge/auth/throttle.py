@@ -48,7 +48,8 @@ class Throttle:
     def fail(self, db: Session, *keys: str) -> None:
         """Count one failure against each key (and forget failures older than the window)."""
         since = utcnow() - timedelta(seconds=self.window_seconds)
-        db.execute(delete(AuthAttempt).where(AuthAttempt.key.in_(keys), AuthAttempt.created_at <= since))
+        stale = AuthAttempt.key.in_(keys) & (AuthAttempt.created_at <= since)
+        db.execute(delete(AuthAttempt).where(stale))
         db.add_all(AuthAttempt(key=key) for key in keys)
         db.commit()
 

@@ -16,6 +16,7 @@ import jwt
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from videoforge.auth.external import ExternalVerifier
 from videoforge.auth.keys import MEDIA_SECRET_BYTES, KeyStore, SigningKey
 from videoforge.config import Settings
 from videoforge.db import User
@@ -28,6 +29,7 @@ EXPIRED_MESSAGE = "Your session has expired; sign in again."
 INVALID_MESSAGE = "This token is not valid."
 # Processes on different machines may disagree about the time by a few seconds.
 CLOCK_LEEWAY_SECONDS = 10
+KEY_RELOAD_SECONDS = 10
 
 
 class TokenIssuer:
@@ -40,14 +42,35 @@ class TokenIssuer:
         *,
         access_ttl_seconds: int,
         refresh_ttl_seconds: int,
+        key_store: KeyStore | None = None,
+        external: ExternalVerifier | None = None,
     ) -> None:
         if not keys:
             raise ValueError("TokenIssuer needs at least one signing key")
-        self._keys = list(keys)  # newest first
-        self._by_kid = {key.kid: key for key in self._keys}
+        self._use_keys(keys)
         self.media_secret = media_secret
         self.access_ttl_seconds = access_ttl_seconds
         self.refresh_ttl_seconds = refresh_ttl_seconds
+        # Where to look for keys another process added (`videoforge keys rotate`).
+        self._key_store = key_store
+        self._reloaded_at = float("-inf")
+        # Another provider whose access tokens are accepted too (auth/external.py), if any.
+        self.external = external
+
+    def _use_keys(self, keys: list[SigningKey]) -> None:
+        self._keys = list(keys)  # newest first
+        self._by_kid = {key.kid: key for key in self._keys}
+
+    def _key_for(self, kid: str) -> SigningKey | None:
+        """The key with this id; an unknown id rereads the key directory (at most every 10 s),
+        so a key added by rotation verifies here before this process restarts."""
+        key = self._by_kid.get(kid)
+        store = self._key_store
+        if key is None and store and time.monotonic() - self._reloaded_at >= KEY_RELOAD_SECONDS:
+            self._reloaded_at = time.monotonic()
+            self._use_keys(store.signing_keys())
+            key = self._by_kid.get(kid)
+        return key
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenIssuer:
@@ -62,6 +85,8 @@ class TokenIssuer:
             media_secret,
             access_ttl_seconds=settings.access_token_ttl_seconds,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
+            key_store=store,
+            external=ExternalVerifier.from_settings(settings),
         )
 
     @property
@@ -92,7 +117,7 @@ class TokenIssuer:
         try:
             header = jwt.get_unverified_header(token)
             kid = header.get("kid")
-            key = self._by_kid.get(kid) if isinstance(kid, str) else None
+            key = self._key_for(kid) if isinstance(kid, str) else None
             if header.get("alg") != ALGORITHM or key is None:
                 raise Unauthorized(INVALID_MESSAGE, code="invalid_token")
             claims: dict[str, Any] = jwt.decode(

@@ -54,6 +54,14 @@ def proxy_router(settings: Settings) -> APIRouter:
         role, base = next(v for p, v in routes.items() if path == p or path.startswith(p + "/"))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["x-forwarded-for"] = request.client.host if request.client else ""
+        # So a role that writes absolute URLs (tus's Location) points clients at the gateway,
+        # not at itself; kept as given when a proxy in front of the gateway set them.
+        headers.setdefault("x-forwarded-host", request.headers.get("host", ""))
+        headers.setdefault("x-forwarded-proto", request.url.scheme)
+        # A body of known length goes on with that length, not chunked: some handlers (tus
+        # PATCH) require Content-Length.
+        if length := request.headers.get("content-length"):
+            headers["content-length"] = length
         url = httpx.URL(base + path, query=request.url.query.encode())
         upstream_request = client.build_request(
             request.method, url, headers=headers, content=request.stream()
@@ -73,6 +81,6 @@ def proxy_router(settings: Settings) -> APIRouter:
 
     for prefix in routes:
         methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-        router.add_api_route(prefix + "/{rest:path}", forward, methods=methods)
-        router.add_api_route(prefix, forward, methods=methods)
+        router.add_api_route(prefix + "/{rest:path}", forward, methods=methods, response_model=None)
+        router.add_api_route(prefix, forward, methods=methods, response_model=None)
     return router

@@ -2,17 +2,29 @@
 
 On a local-disk store ffmpeg writes the HLS files straight into the store, so segments are
 published as they are written and a viewer can start before the encode ends. On any other
-store it writes into the job's work directory and everything is uploaded at the end, media
-files first and playlists last, so no playlist ever names a file that is not there yet.
+store it writes into the job's work directory and `publisher.HlsPublisher` uploads the files
+while ffmpeg runs, media files before the playlists that name them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from videoforge.media.download import DOWNLOAD_NAME
+from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
+from videoforge.media.storyboard import STORYBOARD_NAME, STORYBOARD_VTT_NAME
 from videoforge.storage import ObjectStore
 from videoforge.worker.base import PermanentJobError
 
+# What a job writes beside the HLS folder, all under `videos/{id}/`.
+OUTPUT_NAMES = (
+    THUMBNAIL_NAME,
+    POSTER_NAME,
+    PREVIEW_NAME,
+    STORYBOARD_NAME,
+    STORYBOARD_VTT_NAME,
+    DOWNLOAD_NAME,
+)
 SOURCE_MISSING = "The uploaded file is missing from storage; upload the video again."
 
 
@@ -50,20 +62,8 @@ def hls_output_dir(store: ObjectStore, video_id: str, work_dir: Path) -> tuple[P
     return out_dir, direct is not None
 
 
-def upload_hls(store: ObjectStore, video_id: str, out_dir: Path) -> None:
-    """Upload the HLS tree: init files and segments, then media playlists, then the master."""
-    files = [p for p in out_dir.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
-
-    def order(path: Path) -> int:
-        if path.suffix != ".m3u8":
-            return 0
-        return 2 if path.parent == out_dir else 1
-
-    for path in sorted(files, key=order):
-        store.put_file(hls_prefix(video_id) + path.relative_to(out_dir).as_posix(), path)
-
-
 def publish_pictures(store: ObjectStore, video_id: str, pictures: list[Path]) -> None:
+    """Files stored beside the HLS folder under their own names (`videos/{id}/poster.jpg`)."""
     for path in pictures:
         if path.is_file():
             store.put_file(video_prefix(video_id) + path.name, path)
@@ -75,5 +75,5 @@ def discard_outputs(store: ObjectStore, video_id: str, *, video_gone: bool) -> N
         store.delete_prefix(video_prefix(video_id).rstrip("/"))
         return
     store.delete_prefix(hls_prefix(video_id).rstrip("/"))
-    for name in ("thumbnail.jpg", "poster.jpg"):
+    for name in OUTPUT_NAMES:
         store.delete_prefix(video_prefix(video_id) + name)

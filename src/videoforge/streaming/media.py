@@ -2,6 +2,11 @@
 
 The token in the path is the capability (see signing.py), so no Authorization header is needed,
 any origin may read (CORS *), and responses are cacheable only privately.
+
+Playlists are always answered here, so the relative URIs inside them resolve against this signed
+path. On a store that presigns (S3), everything else is a 307 to a presigned URL of the bucket,
+so segment bytes never pass through this process; the bucket then needs a CORS rule allowing GET
+from the site's origin for browser players.
 """
 
 from __future__ import annotations
@@ -9,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse
@@ -46,6 +52,9 @@ CONTENT_TYPES = {
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
+# Presigned store URLs (S3) last as long as the media link, within these bounds.
+PRESIGNED_MIN_SECONDS = 60
+PRESIGNED_MAX_SECONDS = 3600
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
@@ -89,6 +98,8 @@ def serve_media(video_id: str, token: str, path: str, request: Request, ctx: Ctx
     key = _servable_key(video_id, path)
     if key.endswith(".m3u8"):
         return _playlist(ctx.store, key, request.headers)
+    if isinstance(ctx.store, PresignedReads):
+        return _presigned(ctx.store, key, request, _seconds_left(token))
     return _file(ctx.store, key, request.headers)
 
 
@@ -183,6 +194,45 @@ def _remote_file(
         reader.close()
         return NotModifiedResponse(Headers(headers))
     return StreamingResponse(_chunks(reader), media_type=content_type(key), headers=headers)
+
+
+@runtime_checkable
+class PresignedReads(Protocol):
+    """A store that can hand out URLs reading straight from it (S3Store)."""
+
+    def presign_get(self, key: str, expires: int, filename: str | None = None) -> str: ...
+
+
+def _seconds_left(token: str) -> int:
+    """How long the (verified) media token still works, so a presigned URL outlives it by no
+    more than an hour and never ends before a minute."""
+    expires_at = int(token.partition(".")[0])
+    return min(max(expires_at - int(time.time()), PRESIGNED_MIN_SECONDS), PRESIGNED_MAX_SECONDS)
+
+
+def _presigned(store: ObjectStore, key: str, request: Request, expires: int) -> Response:
+    """Segments, init files and pictures come from the bucket itself: a 307 to a presigned URL
+    (Range and conditional headers go along with the redirected request). HEAD is answered
+    here, because a presigned GET URL is not valid for HEAD."""
+    if request.method == "HEAD":
+        try:
+            stored = store.stat(key)
+        except FileNotFoundError:
+            raise NotFound(NO_SUCH_FILE) from None
+        headers = {
+            "Cache-Control": IMMUTABLE_CACHE,
+            "ETag": f'"{stored.etag.strip(chr(34))}"',
+            "Content-Length": str(stored.size),
+            "Content-Type": content_type(key),
+        }
+        return Response(status_code=200, headers=headers)
+    assert isinstance(store, PresignedReads)
+    # Cached for half the URL's life, so a browser never follows a cached redirect to an
+    # expired URL.
+    cache = f"private, max-age={expires // 2}"
+    return RedirectResponse(
+        store.presign_get(key, expires), status_code=307, headers={"Cache-Control": cache}
+    )
 
 
 def _chunks(reader: BinaryIO, size: int = 256 * 1024) -> Iterator[bytes]:

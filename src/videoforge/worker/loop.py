@@ -22,6 +22,7 @@ import time
 from typing import Protocol
 
 from videoforge.config import Settings
+from videoforge.logs import job_logging
 from videoforge.queue.base import JobQueue, Message
 from videoforge.worker.base import JobHandler, PermanentJobError
 from videoforge.worker.lease import Heartbeat, Lease
@@ -154,7 +155,8 @@ class WorkerPool:
             return
         lease = self._heartbeat.hold(message)
         try:
-            self._run(lease)
+            with job_logging(message.body.get("jobId")):
+                self._run(lease)
         finally:
             self._heartbeat.drop(lease)
 

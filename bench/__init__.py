@@ -1,0 +1,1 @@
+"""Benchmarks of VideoForge's media pipeline, run as scripts (`uv run python bench/...`)."""

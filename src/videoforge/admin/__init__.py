@@ -1,0 +1,1 @@
+"""The admin dashboard API (/api/admin): every job and user, the queue, storage."""

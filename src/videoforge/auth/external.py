@@ -1,0 +1,168 @@
+"""Access tokens from an external identity provider: AWS Cognito or any OIDC issuer.
+
+A token is accepted when its signature verifies with a key from the provider's JWK Set (fetched
+with PyJWKClient, which caches the set and refetches it for an unknown key id, so the provider's
+key rotation is picked up), its issuer is the configured one, it is not expired, and it is an
+access token for us: `aud` is the configured audience, or for Cognito (whose access tokens carry
+no `aud`) `client_id` is the app client id and `token_use` is "access".
+
+The first time a provider's user is seen, a local account is made for them (linked by issuer and
+subject), so videos and jobs have an owner; membership of an `admin` group makes them an admin.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from videoforge.config import Settings
+from videoforge.db import User
+from videoforge.errors import ServiceUnavailable, Unauthorized
+
+ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+INVALID = "This token is not valid."
+EXPIRED = "Your session has expired; sign in again."
+ADMIN_GROUP = "admin"
+LEEWAY_SECONDS = 10
+
+
+@dataclass
+class ExternalVerifier:
+    issuer: str
+    jwks: jwt.PyJWKClient
+    audience: str | None = None  # OIDC: the `aud` to require
+    client_id: str | None = None  # Cognito: the `client_id` claim to require
+    cognito: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ExternalVerifier | None:
+        if settings.cognito_user_pool_id:
+            pool = settings.cognito_user_pool_id
+            region = settings.cognito_region or pool.split("_", 1)[0]
+            issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+            return cls(
+                issuer=issuer,
+                jwks=_client(f"{issuer}/.well-known/jwks.json"),
+                client_id=settings.cognito_client_id,
+                cognito=True,
+            )
+        if settings.oidc_issuer:
+            issuer = settings.oidc_issuer.rstrip("/")
+            url = settings.oidc_jwks_url or _discover_jwks_url(issuer)
+            return cls(issuer=issuer, jwks=_client(url), audience=settings.oidc_audience)
+        return None
+
+    def claims_issuer(self, token: str) -> str | None:
+        """The unverified `iss` of a token, to pick who should verify it."""
+        try:
+            iss = jwt.decode(token, options={"verify_signature": False}).get("iss")
+        except jwt.InvalidTokenError:
+            return None
+        return iss.rstrip("/") if isinstance(iss, str) else None
+
+    def verify(self, token: str) -> dict[str, Any]:
+        try:
+            key = self.jwks.get_signing_key_from_jwt(token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.audience,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iss", "sub"], "verify_aud": bool(self.audience)},
+            )
+        except jwt.PyJWKClientConnectionError:
+            raise ServiceUnavailable(
+                "The identity provider's keys could not be fetched; try again in a moment."
+            ) from None
+        except jwt.ExpiredSignatureError:
+            raise Unauthorized(EXPIRED, code="token_expired") from None
+        except (jwt.InvalidTokenError, jwt.PyJWKClientError):  # a bad token, an unknown key id
+            raise Unauthorized(INVALID, code="invalid_token") from None
+        token_use = claims.get("token_use")
+        # Cognito access tokens carry no aud, but token_use and the app's client_id.
+        wrong_client = self.client_id is not None and claims.get("client_id") != self.client_id
+        if self.cognito and token_use != "access":
+            raise Unauthorized(INVALID, code="invalid_token")
+        if wrong_client or (token_use is not None and token_use != "access"):
+            raise Unauthorized(INVALID, code="invalid_token")
+        return claims
+
+
+def _client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=10)
+
+
+def _discover_jwks_url(issuer: str) -> str:
+    try:
+        answer = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
+        answer.raise_for_status()
+        return str(answer.json()["jwks_uri"])
+    except (httpx.HTTPError, KeyError, ValueError):
+        # Fall back to the common location; a wrong one shows up as 503 on first use.
+        return f"{issuer}/.well-known/jwks.json"
+
+
+def groups_of(claims: dict[str, Any]) -> list[str]:
+    groups = claims.get("cognito:groups", claims.get("groups", []))
+    return [str(g) for g in groups] if isinstance(groups, list) else []
+
+
+def link_user(db: Session, claims: dict[str, Any]) -> User:
+    """The local account for a verified external token, made on first sight; role from groups."""
+    external_id = f"{claims['iss'].rstrip('/')} {claims['sub']}"
+    role = "admin" if ADMIN_GROUP in groups_of(claims) else "user"
+    user = db.scalar(select(User).where(User.external_id == external_id))
+    if user is None:
+        user = _create(db, claims, external_id, role)
+    elif user.role != role:  # the provider's groups decide
+        user.role = role
+        db.commit()
+    return user
+
+
+def _create(db: Session, claims: dict[str, Any], external_id: str, role: str) -> User:
+    email = str(claims.get("email") or "").strip().lower()
+    if not email or db.scalar(select(User.id).where(User.email == email)) is not None:
+        email = f"{claims['sub']}@external.invalid"[:254]
+    base = _username_base(claims)
+    for attempt in range(20):
+        username = base if attempt == 0 else f"{base[:28]}-{attempt}"
+        if db.scalar(select(User.id).where(User.username == username)) is None:
+            break
+    user = User(
+        username=username,
+        email=email,
+        password_hash="!external",  # never matches: these accounts sign in at the provider
+        role=role,
+        email_confirmed=True,
+        external_id=external_id,
+    )
+    db.add(user)
+    try:
+        db.commit()
+    except IntegrityError:  # the same person's first two requests raced; the other won
+        db.rollback()
+        existing = db.scalar(select(User).where(User.external_id == external_id))
+        if existing is None:
+            raise
+        return existing
+    return user
+
+
+def _username_base(claims: dict[str, Any]) -> str:
+    for name in ("username", "cognito:username", "preferred_username", "email"):
+        value = claims.get(name)
+        if isinstance(value, str) and value:
+            cleaned = re.sub(r"[^a-z0-9_.-]", "", value.split("@")[0].lower())[:32]
+            if len(cleaned) >= 3:
+                return cleaned
+    return f"user-{str(claims['sub'])[:8].lower()}"
