@@ -9,7 +9,6 @@ import pytest
 from tests.media.stubs import audio_only, video
 from videoforge.config import Settings
 from videoforge.media.h264 import level_for
-from videoforge.media.pictures import plan_pictures
 from videoforge.media.plan import plan_hls, var_stream_map
 from videoforge.media.probe import AudioTrack, ProbeResult
 from videoforge.processor.ladder import choose_rungs
@@ -182,31 +181,6 @@ def test_levels() -> None:
     assert level_for(1920, 1080, 60, 9_400_000) == "4.2"
     assert level_for(3840, 2160, 30, 19_900_000) == "5.1"
     assert level_for(3840, 2160, 60, 30_000_000) == "5.2"
-
-
-def test_pictures_pick_a_representative_frame_a_third_of_the_way_in() -> None:
-    probe = video(1920, 1080, duration=90.0)
-    rungs = choose_rungs(probe, SETTINGS)
-    argv = plan_pictures(probe, rungs, SETTINGS, Path("/out"), source=SOURCE, ffmpeg="ffmpeg")
-    assert option(argv, "-ss") == "29.000"
-    assert graph(argv) == (
-        "[0:0]thumbnail=n=60,split=2[t0][p0];"
-        "[t0]scale=320:180,setsar=1[thumb];"
-        "[p0]scale=1280:720,setsar=1[poster]"
-    )
-    assert argv[-1] == "/out/poster.jpg" and "/out/thumbnail.jpg" in argv
-
-
-def test_pictures_of_a_short_clip_start_at_zero() -> None:
-    probe = video(320, 240, duration=0.5)
-    argv = plan_pictures(probe, choose_rungs(probe, SETTINGS), SETTINGS, Path("/o"), source=SOURCE)
-    assert option(argv, "-ss") == "0.000"
-
-
-def test_pictures_of_audio_show_the_waveform() -> None:
-    argv = plan_pictures(audio_only(), [], SETTINGS, Path("/o"), source=SOURCE, ffmpeg="ffmpeg")
-    assert graph(argv).startswith("[0:0]showwavespic=s=1280x720")
-    assert "-ss" not in argv
 
 
 def test_compliant_h264_top_rung_is_copied_and_the_others_follow_its_keyframes() -> None:

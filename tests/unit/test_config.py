@@ -21,10 +21,10 @@ def test_defaults_run_everything_on_embedded_parts(tmp_path: Path) -> None:
 def test_roles_and_ladder_read_from_comma_lists(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VIDEOFORGE_ROLES", "gateway, gallery")
+    monkeypatch.setenv("VIDEOFORGE_ROLES", "gallery, streaming")
     monkeypatch.setenv("VIDEOFORGE_LADDER", "480,1080,720")
     settings = load_settings(data_dir=tmp_path)
-    assert settings.enabled_roles == {"gateway", "gallery"}
+    assert settings.enabled_roles == {"gallery", "streaming"}
     assert settings.ladder == [1080, 720, 480]
 
 

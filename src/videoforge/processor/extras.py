@@ -58,7 +58,7 @@ class Extras:
                 ffmpeg=self.ctx.ffmpeg, position=position,
             )  # fmt: skip
             if not self._run(argv, "thumbnail, poster and preview", PICTURES_TIMEOUT):
-                return
+                break
             luma = self.folder / LUMA_NAME
             if not (luma.is_file() and looks_blank(luma.read_bytes())):
                 break

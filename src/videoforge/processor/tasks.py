@@ -1,12 +1,14 @@
 """ProcessVideo: the worker's job handler, from an uploaded file to a playable HLS ladder.
 
 claim -> fetch source -> probe -> check limits -> choose ladder -> record media and renditions
--> pictures -> encode (progress, cancel) -> publish -> ready. Safe to run again on redelivery:
-a finished job is left alone and earlier outputs are replaced, never added to.
+-> pictures -> encode (progress, cancel; segments published as they are written) -> storyboard
+and MP4 download -> ready. Safe to run again on redelivery: a finished job is left alone and
+earlier outputs are replaced, never added to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -18,13 +20,14 @@ from typing import Any
 from videoforge.context import Context
 from videoforge.db import Video
 from videoforge.media.checks import check_limits
-from videoforge.media.pictures import POSTER_NAME, THUMBNAIL_NAME, plan_pictures
 from videoforge.media.plan import MASTER_NAME, plan_hls
 from videoforge.media.probe import ProbeResult, probe
-from videoforge.media.rung import Rung, audio_rendition
+from videoforge.media.rung import audio_rendition
 from videoforge.media.runner import FfmpegError, FfmpegStopped, encode_timeout, run_ffmpeg
 from videoforge.processor import outputs
+from videoforge.processor.extras import Extras
 from videoforge.processor.ladder import choose_rungs
+from videoforge.processor.publisher import HlsPublisher
 from videoforge.processor.state import JobState
 from videoforge.worker.base import PermanentJobError
 
@@ -32,7 +35,6 @@ log = logging.getLogger(__name__)
 
 DAMAGED = "The video could not be decoded; the file seems damaged. Try exporting it again."
 PROGRESS_WRITE_SECONDS = 1.0
-PICTURES_TIMEOUT = 120.0
 # What ffmpeg says when the input itself is at fault, so retrying cannot help.
 _BAD_INPUT = re.compile(
     r"Invalid data found when processing input|moov atom not found|Error while decoding|"
@@ -92,14 +94,19 @@ class ProcessVideo:
         rungs = choose_rungs(facts, settings)
         renditions = [r.rendition() for r in rungs] or [audio_rendition()]
         state.describe_media(facts, renditions)
-        self._pictures(facts, rungs, source, video_id, work_dir, stop)
+        extras = Extras(self.ctx, video_id, work_dir, stop)
+        extras.pictures(facts, rungs, source)  # before the encode: the player has a poster early
         out_dir, in_store = outputs.hls_output_dir(store, video_id, work_dir)
         argv = plan_hls(facts, rungs, settings, out_dir, source=source, ffmpeg=self.ctx.ffmpeg)
-        self._encode(argv, facts, state, stop)
+        # ffmpeg writes into a local store itself; any other store gets the files as they come.
+        publisher = None if in_store else HlsPublisher(store, outputs.hls_prefix(video_id), out_dir)
+        with publisher.running() if publisher else contextlib.nullcontext():
+            self._encode(argv, facts, state, stop)
         if not (out_dir / MASTER_NAME).is_file():
             raise PermanentJobError(DAMAGED)
-        if not in_store:
-            outputs.upload_hls(store, video_id, out_dir)
+        if publisher:
+            publisher.publish()  # the rest, and the playlists' final (VOD) versions
+        extras.after_ladder(facts, rungs, out_dir)
         if not state.finish():
             raise JobCancelled
 
@@ -129,30 +136,6 @@ class ProcessVideo:
             if _BAD_INPUT.search(exc.stderr_tail):
                 raise PermanentJobError(DAMAGED) from exc
             raise
-
-    def _pictures(
-        self,
-        facts: ProbeResult,
-        rungs: list[Rung],
-        source: Path,
-        video_id: str,
-        work_dir: Path,
-        stop: threading.Event,
-    ) -> None:
-        """Thumbnail and poster, before the encode so the player has a poster early. A failure
-        here is logged, not fatal: the video plays without them."""
-        pictures_dir = work_dir / "pictures"
-        pictures_dir.mkdir(exist_ok=True)
-        argv = plan_pictures(
-            facts, rungs, self.ctx.settings, pictures_dir, source=source, ffmpeg=self.ctx.ffmpeg
-        )
-        try:
-            run_ffmpeg(argv, stop=stop, timeout=PICTURES_TIMEOUT)
-        except FfmpegError as exc:
-            log.warning("video %s: no thumbnail or poster\n%s", video_id, exc.details)
-            return
-        names = (THUMBNAIL_NAME, POSTER_NAME)
-        outputs.publish_pictures(self.ctx.store, video_id, [pictures_dir / n for n in names])
 
     def _video_exists(self, video_id: str) -> bool:
         with self.ctx.sessions() as session:

@@ -25,6 +25,7 @@ from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, 
 from videoforge.streaming.signing import MediaLinks
 
 api = APIRouter(prefix="/api/stream", tags=["streaming"])
+DOWNLOAD_PATH = "download.mp4"  # the processor's faststart MP4 (highest rung up to 1080p)
 
 
 def _links(ctx: Context, video_id: str) -> MediaLinks:
@@ -108,6 +109,23 @@ def thumbnail_image(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -
     if url is None:
         raise NotFound("This video has no thumbnail yet.")
     return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, max-age=60"})
+
+
+@api.get("/{video_id}/download", status_code=307, response_class=RedirectResponse)
+def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> RedirectResponse:
+    """Redirects to the signed MP4 download, once the video is ready."""
+    video = require_view(user, db.get(Video, video_id))
+    if video.status == "failed":
+        reason = video.error or "Processing this video failed."
+        raise Conflict(reason, code="processing_failed", status=video.status)
+    if video.status != "ready":
+        raise Conflict(
+            "The download is made when processing ends.", code="not_ready", status=video.status
+        )
+    url = _picture_url(ctx, _links(ctx, video.id), DOWNLOAD_PATH)
+    if url is None:
+        raise NotFound("This video has no download (audio-only videos have none).")
+    return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
 
 
 # What the streaming role serves (roles.py mounts this).
