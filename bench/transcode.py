@@ -104,6 +104,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="VIDEOFORGE_FFMPEG_THREADS (0: ffmpeg chooses)",
     )
     parser.add_argument("--segment-seconds", type=int, default=defaults.segment_seconds)
+    parser.add_argument("--size", type=_size, help="WxH instead of each source's own size")
     parser.add_argument(
         "--work-dir",
         type=Path,
@@ -113,6 +114,11 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
     parser.add_argument("--width", type=int, help="table width in characters")
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    return int(width), int(height)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -144,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seconds=args.duration,
                 metric=args.metric,
                 ways=ways,
+                size=args.size,
                 every=args.every,
             )
         results.append(result)

@@ -50,7 +50,11 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("browser") / "var"
-    env = {"VIDEOFORGE_X264_PRESET": "ultrafast", "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2"}
+    env = {
+        "VIDEOFORGE_X264_PRESET": "ultrafast",
+        "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
+        "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
+    }
     with ServerProcess(data_dir, env) as running:
         yield running
 

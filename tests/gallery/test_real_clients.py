@@ -17,7 +17,11 @@ PASSWORD = "correct horse 42"
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
     process = ServerProcess(
-        tmp_path / "var", {"VIDEOFORGE_ROLES": "gateway,auth,gallery,streaming"}
+        tmp_path / "var",
+        {
+            "VIDEOFORGE_ROLES": "gateway,auth,gallery,streaming",
+            "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
+        },
     ).start()
     try:
         yield process

@@ -95,6 +95,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/stream/{video_id}/qualities"): PRIVATE,
     ("GET", "/api/stream/{video_id}/thumbnail"): PRIVATE,
     ("GET", "/api/stream/{video_id}/thumbnail.jpg"): PRIVATE,
+    ("GET", "/api/stream/{video_id}/download"): PRIVATE,
     ("GET", "/media/{video_id}/{token}/{path:path}"): CAPABILITY,
     ("OPTIONS", "/media/{video_id}/{token}/{path:path}"): PUBLIC,  # CORS preflight
 }

@@ -141,6 +141,8 @@ def scenario(
             assert segment.headers["cache-control"].startswith("private")
         else:
             assert segment.status_code == 200
+        fetched = httpx.get(urljoin(media_url, first), follow_redirects=True)
+        assert fetched.headers["content-type"] == "video/iso.segment"
     keys = stored(topo, video_id)
     assert f"videos/{video_id}/hls/master.m3u8" in keys
     assert sum(key.endswith(".m4s") for key in keys) >= len(playlists)

@@ -36,7 +36,7 @@ HEARTBEAT_SECONDS = 15
 def list_jobs(
     db: DbDep,
     user: CurrentUser,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     status: JobStatus | None = None,
     # camelCase: the original's query names.

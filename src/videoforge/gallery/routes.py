@@ -21,7 +21,7 @@ def list_videos(
     ctx: CtxDep,
     db: DbDep,
     user: OptionalUser,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     search: Annotated[str, Query(max_length=200)] = "",
     # "" is what the original's client sent for "any".

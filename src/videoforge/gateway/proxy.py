@@ -75,7 +75,7 @@ def proxy_router(settings: Settings) -> APIRouter:
         return StreamingResponse(
             upstream.aiter_raw(),
             status_code=upstream.status_code,
-            headers={k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_BY_HOP},
+            headers=_response_headers(upstream.headers),
             background=BackgroundTask(upstream.aclose),
         )
 
@@ -84,3 +84,13 @@ def proxy_router(settings: Settings) -> APIRouter:
         router.add_api_route(prefix + "/{rest:path}", forward, methods=methods, response_model=None)
         router.add_api_route(prefix, forward, methods=methods, response_model=None)
     return router
+
+
+def _response_headers(upstream: httpx.Headers) -> dict[str, str]:
+    """The upstream answer's end-to-end headers, Content-Length included: the raw bytes are
+    passed on unchanged, and an answer of known length (a 307 to a presigned URL, say) must not
+    turn chunked on the way (ffmpeg's HLS reader fails on a chunked redirect)."""
+    headers = {k: v for k, v in upstream.items() if k.lower() not in _HOP_BY_HOP}
+    if length := upstream.get("content-length"):
+        headers["content-length"] = length
+    return headers

@@ -161,12 +161,17 @@ class S3Store:
 
     # -- presigned URLs --------------------------------------------------------------------
 
-    def presign_get(self, key: str, expires: int, filename: str | None = None) -> str:
+    def presign_get(
+        self, key: str, expires: int, filename: str | None = None, content_type: str | None = None
+    ) -> str:
         """A URL that GETs key for `expires` seconds; with `filename`, browsers save it as
-        that name instead of playing it inline."""
+        that name instead of playing it inline; with `content_type`, S3 answers with that
+        Content-Type whatever the object was stored with."""
         params = {"Bucket": self.bucket, "Key": self._full(key)}
         if filename:
             params["ResponseContentDisposition"] = _attachment(filename)
+        if content_type:
+            params["ResponseContentType"] = content_type
         return self._presign("get_object", params, expires)
 
     def presign_put(self, key: str, expires: int, content_type: str) -> str:

@@ -200,7 +200,9 @@ def _remote_file(
 class PresignedReads(Protocol):
     """A store that can hand out URLs reading straight from it (S3Store)."""
 
-    def presign_get(self, key: str, expires: int, filename: str | None = None) -> str: ...
+    def presign_get(
+        self, key: str, expires: int, filename: str | None = None, content_type: str | None = None
+    ) -> str: ...
 
 
 def _seconds_left(token: str) -> int:
@@ -231,7 +233,9 @@ def _presigned(store: ObjectStore, key: str, request: Request, expires: int) -> 
     # expired URL.
     cache = f"private, max-age={expires // 2}"
     return RedirectResponse(
-        store.presign_get(key, expires), status_code=307, headers={"Cache-Control": cache}
+        store.presign_get(key, expires, content_type=content_type(key)),
+        status_code=307,
+        headers={"Cache-Control": cache},
     )
 
 
