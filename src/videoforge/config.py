@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Secret that signs media links; shared by every process of a deployment. "
         "Generated and kept in data_dir when unset (fine when all processes share that dir)",
     )
+    signing_key_pem: str | None = Field(
+        default=None,
+        description="ES256 (P-256) private key in PEM that signs access tokens. Give the same key "
+        "to every process when they share no data_dir (separate machines, Lambda); when unset, "
+        "keys are made and kept in data_dir/keys",
+    )
     access_token_ttl_seconds: int = Field(default=900, gt=0)
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, gt=0)
 
@@ -143,6 +149,17 @@ class Settings(BaseSettings):
     media_url_ttl_seconds: int = Field(
         default=6 * 3600, gt=0, description="How long a signed playlist/segment/picture URL works"
     )
+    # CloudFront in front of the S3 bucket: segments and pictures are then redirected to
+    # CloudFront signed URLs instead of presigned S3 URLs (the distribution's origin is the bucket).
+    cdn_domain: str | None = Field(
+        default=None, description="e.g. d111111abcdef8.cloudfront.net (with the two below)"
+    )
+    cdn_key_pair_id: str | None = Field(
+        default=None, description="Id of the CloudFront public key in the trusted key group"
+    )
+    cdn_private_key_path: Path | None = Field(
+        default=None, description="PEM file of the RSA private key matching cdn_key_pair_id"
+    )
 
     # Uploads
     max_upload_bytes: int = Field(default=10 * 1024**3, gt=0)
@@ -184,6 +201,22 @@ class Settings(BaseSettings):
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_json: bool = False
+
+    @field_validator("signing_key_pem")
+    @classmethod
+    def _readable_key(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        from videoforge.auth.keys import SigningKey
+
+        try:
+            SigningKey.from_pem(value.replace("\\n", "\n").encode())
+        except ValueError:
+            raise ValueError(
+                "not a P-256 private key in PEM; make one with `openssl genpkey -algorithm EC "
+                "-pkeyopt ec_paramgen_curve:P-256`"
+            ) from None
+        return value.replace("\\n", "\n")
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -292,6 +325,7 @@ def load_settings(**overrides: object) -> Settings:
     except SourceError as exc:  # a value the environment source itself could not parse
         raise SettingsError([f"{exc}; check the value's format"]) from None
     problems = _check_paths(settings) + _check_backends(settings) + _check_peers(settings)
+    problems += _check_cdn(settings)
     if problems:
         raise SettingsError(problems)
     return settings
@@ -345,6 +379,32 @@ def _missing(settings: Settings, needed: dict[str, str], why: str) -> list[str]:
     return [
         f"{env}: {why}; set {env}" for field, env in needed.items() if not getattr(settings, field)
     ]
+
+
+def _check_cdn(settings: Settings) -> list[str]:
+    if not settings.cdn_domain:
+        return []
+    why = "VIDEOFORGE_CDN_DOMAIN is set, so VideoForge signs CloudFront URLs and needs it"
+    problems = _missing(
+        settings,
+        {
+            "cdn_key_pair_id": "VIDEOFORGE_CDN_KEY_PAIR_ID",
+            "cdn_private_key_path": "VIDEOFORGE_CDN_PRIVATE_KEY_PATH",
+        },
+        why,
+    )
+    key = settings.cdn_private_key_path
+    if key is not None and not key.is_file():
+        problems.append(
+            f"VIDEOFORGE_CDN_PRIVATE_KEY_PATH: {key} does not exist; give the PEM file of the "
+            "private key whose public key is in the distribution's trusted key group"
+        )
+    if settings.store != "s3":
+        problems.append(
+            "VIDEOFORGE_CDN_DOMAIN: a CDN serves the S3 bucket; set VIDEOFORGE_STORE=s3 "
+            "or unset VIDEOFORGE_CDN_DOMAIN"
+        )
+    return problems
 
 
 def _check_backends(settings: Settings) -> list[str]:

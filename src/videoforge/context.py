@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
@@ -21,7 +21,7 @@ from videoforge.storage import LocalStore, ObjectStore
 class Context:
     settings: Settings
     engine: Engine
-    sessions: sessionmaker  # type: ignore[type-arg]
+    sessions: sessionmaker[Session]
     store: ObjectStore
     queue: JobQueue
     tokens: TokenIssuer

@@ -13,7 +13,7 @@ VIDEO_FIELDS = {
     "id", "title", "description", "visibility", "status", "error", "duration", "resolution",
     "width", "height", "videoCodec", "audioCodec", "fileSize", "views", "thumbnailUrl",
     "posterUrl", "qualities", "createdAt", "updatedAt", "userId", "owner", "jobId", "canEdit",
-    "shareUrl",
+    "shareUrl", "previewUrl", "storyboardUrl", "downloadUrl",
 }  # fmt: skip
 
 
@@ -74,12 +74,17 @@ def test_video_json_shape_and_urls(gallery: TestClient) -> None:
     assert video["thumbnailUrl"].startswith(f"/media/{ready}/")
     assert video["thumbnailUrl"].endswith("/thumbnail.jpg")
     assert video["posterUrl"].endswith("/poster.jpg")
+    token_path = video["thumbnailUrl"].rsplit("/", 1)[0]  # one signed path for all its files
+    assert video["previewUrl"] == f"{token_path}/preview.webp"
+    assert video["storyboardUrl"] == f"{token_path}/storyboard.vtt"
+    assert video["downloadUrl"] == f"/api/stream/{ready}/download"
     assert video["owner"] == "alice"
     assert video["canEdit"] is True
     assert video["shareUrl"] == f"/watch/{ready}"
     assert video["createdAt"].endswith(("Z", "+00:00"))
     busy = next(v for v in videos if v["title"] == "busy")
     assert busy["thumbnailUrl"] is None and busy["resolution"] is None
+    assert busy["previewUrl"] is busy["storyboardUrl"] is busy["downloadUrl"] is None
 
     anonymous = gallery.get("/api/gallery/videos").json()["videos"]
     assert all(v["canEdit"] is False for v in anonymous)

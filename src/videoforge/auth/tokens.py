@@ -44,8 +44,10 @@ class TokenIssuer:
         refresh_ttl_seconds: int,
         key_store: KeyStore | None = None,
         external: ExternalVerifier | None = None,
+        pinned_key: SigningKey | None = None,
     ) -> None:
-        if not keys:
+        self._pinned_key = pinned_key
+        if not keys and pinned_key is None:
             raise ValueError("TokenIssuer needs at least one signing key")
         self._use_keys(keys)
         self.media_secret = media_secret
@@ -58,7 +60,8 @@ class TokenIssuer:
         self.external = external
 
     def _use_keys(self, keys: list[SigningKey]) -> None:
-        self._keys = list(keys)  # newest first
+        # Newest first; a key pinned by the settings always signs.
+        self._keys = [self._pinned_key, *keys] if self._pinned_key else list(keys)
         self._by_kid = {key.kid: key for key in self._keys}
 
     def _key_for(self, kid: str) -> SigningKey | None:
@@ -80,9 +83,12 @@ class TokenIssuer:
             media_secret = _derive_media_secret(settings.jwt_secret)
         else:
             media_secret = store.media_secret()
+        # A key given in the settings signs; keys in data_dir still verify (rotation to it).
+        pinned = settings.signing_key_pem
         return cls(
             store.signing_keys(),
             media_secret,
+            pinned_key=SigningKey.from_pem(pinned.encode()) if pinned else None,
             access_ttl_seconds=settings.access_token_ttl_seconds,
             refresh_ttl_seconds=settings.refresh_token_ttl_seconds,
             key_store=store,

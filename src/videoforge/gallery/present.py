@@ -11,7 +11,17 @@ from videoforge.access import is_owner_or_admin
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import JobOut, VideoOut
-from videoforge.streaming.signing import media_url
+from videoforge.streaming.signing import MediaLinks
+
+# Files the processor writes beside the ladder (docs/layout: videos/{id}/...). Any of them may be
+# missing (an older video, an audio-only one, a best-effort step that failed): clients treat a
+# 404 on these URLs as "this video has none".
+THUMBNAIL, POSTER, PREVIEW, STORYBOARD_VTT = (
+    "thumbnail.jpg",
+    "poster.jpg",
+    "preview.webp",
+    "storyboard.vtt",  # its cues point at storyboard.jpg relatively, under the same signed path
+)
 
 
 def describe_videos(
@@ -43,7 +53,8 @@ def describe_video(session: Session, ctx: Context, user: User | None, video: Vid
 def video_out(
     ctx: Context, video: Video, user: User | None, owner: str | None, job_id: str | None
 ) -> VideoOut:
-    ready = video.status == "ready"
+    # One token for all of a video's links, so they expire together.
+    links = _links(ctx, video.id) if video.status == "ready" else None
     return VideoOut(
         id=video.id,
         title=video.title,
@@ -59,8 +70,11 @@ def video_out(
         audio_codec=video.audio_codec,
         file_size=video.file_size,
         views=video.views,
-        thumbnail_url=_picture_url(ctx, video.id, "thumbnail.jpg") if ready else None,
-        poster_url=_picture_url(ctx, video.id, "poster.jpg") if ready else None,
+        thumbnail_url=links.url(THUMBNAIL) if links else None,
+        poster_url=links.url(POSTER) if links else None,
+        preview_url=links.url(PREVIEW) if links else None,
+        storyboard_url=links.url(STORYBOARD_VTT) if links else None,
+        download_url=f"/api/stream/{video.id}/download" if links else None,
         qualities=[str(r["name"]) for r in video.renditions or []],
         created_at=video.created_at,
         updated_at=video.updated_at,
@@ -72,8 +86,8 @@ def video_out(
     )
 
 
-def _picture_url(ctx: Context, video_id: str, name: str) -> str:
-    return media_url(ctx.tokens.media_secret, video_id, name, ctx.settings.media_url_ttl_seconds)
+def _links(ctx: Context, video_id: str) -> MediaLinks:
+    return MediaLinks.sign(ctx.tokens.media_secret, video_id, ctx.settings.media_url_ttl_seconds)
 
 
 def job_out(job: Job, video_title: str | None) -> JobOut:

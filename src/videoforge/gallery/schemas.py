@@ -66,6 +66,13 @@ class VideoOut(CamelModel):
     views: int
     thumbnail_url: str | None = Field(description="Signed media URL, once the video is ready")
     poster_url: str | None
+    preview_url: str | None = Field(description="Signed animated WebP for hover, once ready")
+    storyboard_url: str | None = Field(
+        description="Signed WebVTT of seek-bar previews (#xywh= tiles of storyboard.jpg)"
+    )
+    download_url: str | None = Field(
+        description="/api/stream/{id}/download (307 to the signed MP4), once ready"
+    )
     qualities: list[str] = Field(description="Rendition names, highest first")
     created_at: UtcDatetime
     updated_at: UtcDatetime

@@ -6,7 +6,8 @@ any origin may read (CORS *), and responses are cacheable only privately.
 Playlists are always answered here, so the relative URIs inside them resolve against this signed
 path. On a store that presigns (S3), everything else is a 307 to a presigned URL of the bucket,
 so segment bytes never pass through this process; the bucket then needs a CORS rule allowing GET
-from the site's origin for browser players.
+from the site's origin for browser players. With VIDEOFORGE_CDN_DOMAIN (and its key pair) the
+redirect goes to a CloudFront signed URL instead (streaming/cdn.py).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse
 
+from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
 from videoforge.storage import ObjectStore
 from videoforge.streaming import hls
+from videoforge.streaming.cdn import CdnLinks
 from videoforge.streaming.playback import video_key
 from videoforge.streaming.signing import verify_media
 
@@ -52,6 +55,7 @@ CONTENT_TYPES = {
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
+_CDN_KEY = "streaming.cdn"
 # Presigned store URLs (S3) last as long as the media link, within these bounds.
 PRESIGNED_MIN_SECONDS = 60
 PRESIGNED_MAX_SECONDS = 3600
@@ -99,7 +103,7 @@ def serve_media(video_id: str, token: str, path: str, request: Request, ctx: Ctx
     if key.endswith(".m3u8"):
         return _playlist(ctx.store, key, request.headers)
     if isinstance(ctx.store, PresignedReads):
-        return _presigned(ctx.store, key, request, _seconds_left(token))
+        return _presigned(ctx, key, request, _seconds_left(token))
     return _file(ctx.store, key, request.headers)
 
 
@@ -212,10 +216,21 @@ def _seconds_left(token: str) -> int:
     return min(max(expires_at - int(time.time()), PRESIGNED_MIN_SECONDS), PRESIGNED_MAX_SECONDS)
 
 
-def _presigned(store: ObjectStore, key: str, request: Request, expires: int) -> Response:
-    """Segments, init files and pictures come from the bucket itself: a 307 to a presigned URL
-    (Range and conditional headers go along with the redirected request). HEAD is answered
-    here, because a presigned GET URL is not valid for HEAD."""
+def _cdn(ctx: Context) -> CdnLinks | None:
+    """The CloudFront signer, when a CDN is configured (read once per process)."""
+    if _CDN_KEY not in ctx.extras:
+        prefix = getattr(ctx.store, "prefix", "")
+        ctx.extras[_CDN_KEY] = CdnLinks.from_settings(ctx.settings, prefix)
+    cdn = ctx.extras[_CDN_KEY]
+    return cdn if isinstance(cdn, CdnLinks) else None
+
+
+def _presigned(ctx: Context, key: str, request: Request, expires: int) -> Response:
+    """Segments, init files and pictures come from the bucket itself: a 307 to a presigned URL,
+    or to a CloudFront signed URL when a CDN is configured (Range and conditional headers go
+    along with the redirected request). HEAD is answered here, because a presigned GET URL is
+    not valid for HEAD."""
+    store = ctx.store
     if request.method == "HEAD":
         try:
             stored = store.stat(key)
@@ -229,14 +244,15 @@ def _presigned(store: ObjectStore, key: str, request: Request, expires: int) -> 
         }
         return Response(status_code=200, headers=headers)
     assert isinstance(store, PresignedReads)
+    cdn = _cdn(ctx)
+    if cdn is not None:
+        location = cdn.url(key, expires)
+    else:
+        location = store.presign_get(key, expires, content_type=content_type(key))
     # Cached for half the URL's life, so a browser never follows a cached redirect to an
     # expired URL.
     cache = f"private, max-age={expires // 2}"
-    return RedirectResponse(
-        store.presign_get(key, expires, content_type=content_type(key)),
-        status_code=307,
-        headers={"Cache-Control": cache},
-    )
+    return RedirectResponse(location, status_code=307, headers={"Cache-Control": cache})
 
 
 def _chunks(reader: BinaryIO, size: int = 256 * 1024) -> Iterator[bytes]:

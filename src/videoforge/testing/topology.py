@@ -243,16 +243,14 @@ def split(
         }
         upgrades = upgrade_concurrently(shared, count=3)
         roles = {role: ServerProcess(data_dir, shared, "--roles", role) for role in SPLIT_ROLES}
-        for server in roles.values():
-            stack.callback(server.stop)
-        _start_all(list(roles.values()))
+        # The gateway only needs to know where the others will listen, not that they are up.
         peers = {f"{role.upper()}_SERVICE_URL": roles[role].url for role in SPLIT_ROLES}
         gateway = ServerProcess(data_dir, {**shared, **peers}, "--roles", "gateway")
-        stack.callback(gateway.stop)
         workers = [WorkerProcess(_python_env(shared), base_dir / f"worker-{n}.log") for n in (1, 2)]
-        for worker in workers:
-            stack.callback(worker.stop)
-        _start_all([gateway, *workers])
+        processes: list[ServerProcess | WorkerProcess] = [*roles.values(), gateway, *workers]
+        for process in processes:
+            stack.callback(process.stop)
+        _start_all(processes)
         yield SplitTopology(
             name="split",
             url=gateway.url,
