@@ -13,7 +13,7 @@ from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import JobOut, VideoOut
 from videoforge.streaming.signing import MediaLinks
 
-# Files the processor writes beside the ladder (docs/layout: videos/{id}/...). Any of them may be
+# Files the processor writes beside the ladder, under videos/{id}/. Any of them may be
 # missing (an older video, an audio-only one, a best-effort step that failed): clients treat a
 # 404 on these URLs as "this video has none".
 THUMBNAIL, POSTER, PREVIEW, STORYBOARD_VTT = (
