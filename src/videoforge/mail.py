@@ -48,7 +48,11 @@ class LogMailer:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.directory / f"{stamp}-{new_id()[:8]}.eml"
         path.write_bytes(message.as_bytes())
-        log.info("Mail to %s, %r, written to %s (no SMTP server configured)", to, subject, path)
+        # The body goes to the log too: on a machine without mail, that is where a person
+        # running VideoForge reads their confirmation code.
+        log.info(
+            "Mail to %s (no SMTP server configured; saved as %s):\n%s\n%s", to, path, subject, body
+        )
 
     def last_to(self, address: str) -> EmailMessage | None:
         """The newest kept message to `address`, if any."""

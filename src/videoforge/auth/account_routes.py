@@ -1,4 +1,5 @@
-"""Email confirmation, password reset by mailed code, and password change (the original's paths).
+"""Email confirmation, password reset by mailed code, and password change (the original's paths);
+the signed-in devices of an account (list, sign one out).
 
 Answers about an address never say whether an account has it.
 """
@@ -7,19 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from sqlalchemy import select
 
-from videoforge.auth import recovery
-from videoforge.auth.deps import CallerDep, CurrentUser
+from videoforge.auth import recovery, service
+from videoforge.auth.deps import BearerDep, CallerDep, CurrentUser
 from videoforge.auth.schemas import (
+    ApiModel,
     ChangePasswordRequest,
     ConfirmEmailRequest,
     EmailRequest,
     LoginResponse,
     MessageOut,
     ResetPasswordRequest,
+    UtcDatetime,
 )
+from videoforge.db import AuthSession, utcnow
 from videoforge.deps import CtxDep, DbDep
+from videoforge.errors import NotFound, Unauthorized
 
 router = APIRouter()
 
@@ -84,3 +90,59 @@ def change_password(
         new_password=body.new_password,
         caller=caller,
     )
+
+
+class SessionOut(ApiModel):
+    """One signed-in device of an account."""
+
+    id: str
+    created_at: UtcDatetime
+    expires_at: UtcDatetime
+    user_agent: str | None
+    current: bool  # the session of the token asking
+
+
+@router.get("/api/auth/sessions", response_model=list[SessionOut])
+def sessions(user: CurrentUser, creds: BearerDep, ctx: CtxDep, db: DbDep) -> list[SessionOut]:
+    """The account's signed-in devices, newest first; `current` marks the one asking."""
+    current = _current_session_id(ctx, creds)
+    rows = db.scalars(
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > utcnow(),
+        )
+        .order_by(AuthSession.created_at.desc())
+    ).all()
+    return [
+        SessionOut(
+            id=row.id,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            user_agent=row.user_agent,
+            current=row.id == current,
+        )
+        for row in rows
+    ]
+
+
+@router.delete("/api/auth/sessions/{session_id}", status_code=204, response_class=Response)
+def end_session(session_id: str, user: CurrentUser, db: DbDep) -> None:
+    """Sign one of the account's devices out; its tokens stop working at once."""
+    row = db.get(AuthSession, session_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        raise NotFound("There is no such signed-in session.")
+    service.end_session(db, session_id, "signed_out_elsewhere")
+
+
+def _current_session_id(ctx: CtxDep, creds: BearerDep) -> str | None:
+    # CurrentUser has already accepted the token; an external provider's token (which ours
+    # refuse) belongs to no session of ours.
+    if creds is None:
+        return None
+    try:
+        sid = ctx.tokens.verify_access(creds.credentials).get("sid")
+    except Unauthorized:
+        return None
+    return str(sid) if sid else None
