@@ -6,12 +6,15 @@ import { Account } from './pages/Account.jsx';
 import { Gallery } from './pages/Gallery.jsx';
 import { MyVideos } from './pages/MyVideos.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+import { ConfirmEmail } from './pages/ConfirmEmail.jsx';
+import { ResetPassword } from './pages/ResetPassword.jsx';
 import { SignIn } from './pages/SignIn.jsx';
 import { SignUp } from './pages/SignUp.jsx';
 
 // The player (hls.js) and the uploader (tus-js-client) load only on the pages that use them.
 const Watch = lazy(() => import('./pages/Watch.jsx').then((m) => m.Watch));
 const Upload = lazy(() => import('./pages/Upload.jsx').then((m) => m.Upload));
+const Admin = lazy(() => import('./pages/Admin.jsx').then((m) => m.Admin));
 
 export function App() {
   return (
@@ -27,8 +30,11 @@ export function App() {
           <Route path="/upload" component={Upload} />
           <Route path="/me/videos" component={MyVideos} />
           <Route path="/signin" component={SignIn} />
+          <Route path="/signin/reset" component={ResetPassword} />
           <Route path="/signup" component={SignUp} />
+          <Route path="/signup/confirm" component={ConfirmEmail} />
           <Route path="/account" component={Account} />
+          <Route path="/admin" component={Admin} />
           <Route default component={NotFound} />
         </Router>
       </main>

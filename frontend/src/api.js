@@ -24,8 +24,9 @@ export function refreshTokens() {
     })
       .then(async (res) => {
         if (!res.ok) {
-          // Only a refused token ends the session; a network hiccup leaves it in place.
-          if (res.status === 401 || res.status === 400) session.clear();
+          // Only a refused token (or a disabled account, 403) ends the session; a network
+          // hiccup or a server error leaves it in place.
+          if ([400, 401, 403].includes(res.status)) session.clear();
           return false;
         }
         session.updateTokens(await res.json());

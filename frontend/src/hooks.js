@@ -23,3 +23,22 @@ export function useLoader(load, inputs) {
   }, [...inputs, tick]);
   return { ...state, reload: () => setTick((t) => t + 1) };
 }
+
+// A form's submit: {busy, error, setError, run(action)}; run shows what failed and never throws.
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await action();
+    } catch (err) {
+      setError(err);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

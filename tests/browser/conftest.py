@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, Route, sync_playwright
 
+from tests.browser.helpers import Mailbox
 from videoforge.testing.clips import make_clip
 from videoforge.testing.server import ServerProcess
 
@@ -27,9 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # Chromium logs every 4xx answer to fetch as a console error. These are answers the app expects
-# and explains to the person (a private video's 404, a "still processing" 409), not script
-# errors; failed assets and media are caught separately below.
+# and explains to the person (a private video's 404, a "still processing" 409, "confirm your
+# email first" 403), not script errors; failed assets and media are caught separately below.
 EXPECTED_NETWORK_NOISE = (
+    "the server responded with a status of 401",
+    "the server responded with a status of 403",
     "the server responded with a status of 404",
     "the server responded with a status of 409",
 )
@@ -53,10 +56,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     env = {
         "VIDEOFORGE_X264_PRESET": "ultrafast",
         "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
-        "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
-    }
+    }  # email confirmation is on, as by default: tests read the codes from data_dir/mail
     with ServerProcess(data_dir, env) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def mailbox(server: ServerProcess) -> Mailbox:
+    return Mailbox(server.data_dir / "mail")
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +88,12 @@ class Problems:
 
 @pytest.fixture
 def new_page(browser: Browser, server: ServerProcess) -> Iterator[NewPage]:
-    """new_page(**context_options): a page in a fresh context (its own storage: signed out)."""
+    """new_page(**context_options): a page in a fresh context (its own storage: signed out),
+    on the session's server unless `base_url` names another."""
     problems = Problems()
     contexts = []
-    local_host = urlsplit(server.url).netloc
+    # Every server these tests start listens on this machine; nothing else may be asked.
+    local_hosts = {urlsplit(server.url).hostname, "localhost"}
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error" and not any(n in message.text for n in EXPECTED_NETWORK_NOISE):
@@ -97,14 +106,14 @@ def new_page(browser: Browser, server: ServerProcess) -> Iterator[NewPage]:
 
     def keep_local(route: Route) -> None:
         parts = urlsplit(route.request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != local_host:
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in local_hosts:
             problems.outside_requests.append(route.request.url)
             route.abort()
         else:
             route.continue_()
 
     def make(**options: Any) -> Page:
-        context = browser.new_context(base_url=server.url, **options)
+        context = browser.new_context(**{"base_url": server.url, **options})
         context.route("**/*", keep_local)
         contexts.append(context)
         page = context.new_page()

@@ -11,20 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import NewPage
-from tests.browser.helpers import PASSWORD, play_until_advancing, screenshot
+from tests.browser.helpers import Mailbox, api_account, play_until_advancing, screenshot
 from videoforge.testing.server import ServerProcess
 
 pytestmark = pytest.mark.slow
-
-
-def signed_in_client(server: ServerProcess, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
-    account = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    client.post("/api/auth/register", json=account).raise_for_status()
-    login = client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-    login.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {login.json()['accessToken']}"
-    return client
 
 
 def upload(client: httpx.Client, clip: Path, title: str, visibility: str) -> dict[str, str]:
@@ -51,9 +41,9 @@ def wait_until_ready(client: httpx.Client, job_id: str, timeout: float = 120) ->
 
 
 def test_unlisted_link_plays_signed_out_and_private_is_refused(
-    new_page: NewPage, server: ServerProcess, clip: Path
+    new_page: NewPage, server: ServerProcess, mailbox: Mailbox, clip: Path
 ) -> None:
-    client = signed_in_client(server, "sharer")
+    client = api_account(server, mailbox, "sharer")
     try:
         unlisted = upload(client, clip, "Unlisted for friends", "unlisted")
         private = upload(client, clip, "Only mine", "private")

@@ -190,6 +190,9 @@ def test_the_originals_presigned_put_and_confirm(s3_client: TestClient, small_cl
         url["uploadUrl"], content=small_clip.read_bytes(), headers={"Content-Type": "video/mp4"}
     )
     assert put.status_code == 200, put.text
+    video_id = url["videoId"]
+    not_parts = s3_client.get(f"{DIRECT}/{video_id}", headers=bearer(token))
+    assert not_parts.status_code == 404  # a single-PUT upload has no parts to resume
     bob = register(s3_client, "bob")
     assert (
         s3_client.post("/api/upload/confirm", json=confirm, headers=bearer(bob)).status_code == 404

@@ -33,14 +33,15 @@ def graph(argv: list[str]) -> str:
     return option(argv, "-filter_complex")
 
 
-def test_landscape_720p_decodes_once_and_scales_each_rung_from_the_one_above() -> None:
+def test_landscape_720p_decodes_once_and_encodes_each_rung() -> None:
     argv = plan(video(1280, 720))
     assert argv[0] == "ffmpeg" and option(argv, "-i") == str(SOURCE)
     assert graph(argv) == (
-        "[0:0]scale=1280:720,setsar=1,format=yuv420p,split=2[v0][c0];"
-        "[c0]scale=852:480,setsar=1,format=yuv420p,split=2[v1][c1];"
-        "[c1]scale=640:360,setsar=1,format=yuv420p,split=2[v2][c2];"
-        "[c2]scale=426:240,setsar=1,format=yuv420p[v3]"
+        "[0:0]split=4[s0][s1][s2][s3];"
+        "[s0]scale=1280:720,setsar=1,format=yuv420p[v0];"
+        "[s1]scale=852:480,setsar=1,format=yuv420p[v1];"
+        "[s2]scale=640:360,setsar=1,format=yuv420p[v2];"
+        "[s3]scale=426:240,setsar=1,format=yuv420p[v3]"
     )
     assert [argv[i + 1] for i, a in enumerate(argv) if a == "-map"] == [
         "[v0]", "[v1]", "[v2]", "[v3]", "0:1",
@@ -109,44 +110,43 @@ def test_single_variant_uses_a_plain_init_name() -> None:
 
 
 def test_portrait_is_scaled_by_its_short_side() -> None:
-    assert graph(plan(video(1080, 1920))).startswith("[0:0]scale=1080:1920,")
+    assert "[s0]scale=1080:1920," in graph(plan(video(1080, 1920)))
 
 
 def test_odd_dimensions_are_scaled_to_even_ones() -> None:
-    assert graph(plan(video(641, 361))).startswith("[0:0]scale=638:360,")
+    assert graph(plan(video(641, 361))).startswith("[0:0]split=2[s0][s1];[s0]scale=638:360,")
 
 
 def test_60fps_keeps_60_at_720p_and_halves_below() -> None:
     argv = plan(video(1280, 720, fps=60.0))
     rungs = graph(argv).split(";")
-    assert "fps=" not in rungs[0]
-    assert rungs[1].startswith("[c0]fps=30,scale=852:480")
+    assert "fps=" not in rungs[1]
+    assert rungs[2].startswith("[s1]fps=30,scale=852:480")
     assert option(argv, "-g:v:0") == "120" and option(argv, "-g:v:1") == "60"
     assert option(argv, "-level:v:0") == "3.2"
 
 
 def test_anamorphic_source_is_scaled_to_square_pixels() -> None:
     # 720x480 NTSC widescreen, SAR 32:27: shown as 853x480.
-    assert graph(plan(video(720, 480, sar=(32, 27)))).split(";")[0] == (
-        "[0:0]scale=852:480,setsar=1,format=yuv420p,split=2[v0][c0]"
+    assert graph(plan(video(720, 480, sar=(32, 27)))).split(";")[1] == (
+        "[s0]scale=852:480,setsar=1,format=yuv420p[v0]"
     )
 
 
 def test_rotated_source_is_planned_on_display_size_and_left_to_autorotate() -> None:
     argv = plan(video(1280, 720, rotation=90))
-    assert graph(argv).startswith("[0:0]scale=720:1280,")
+    assert "[s0]scale=720:1280," in graph(argv)
     assert "-noautorotate" not in argv and "transpose" not in graph(argv)
 
 
 def test_ten_bit_source_is_encoded_as_8_bit_420() -> None:
     argv = plan(video(1920, 1080, pix_fmt="yuv420p10le", bit_depth=10, video_codec="hevc"))
-    assert graph(argv).count("format=yuv420p") == 5
+    assert graph(argv).count("format=yuv420p[") == 5
 
 
-def test_interlaced_source_is_deinterlaced_once_before_scaling() -> None:
+def test_interlaced_source_is_deinterlaced_once_before_split() -> None:
     argv = plan(video(720, 576, interlaced=True, fps=25.0))
-    assert graph(argv).startswith("[0:0]bwdif=mode=send_frame:deint=interlaced,scale=")
-    assert graph(argv).count("bwdif") == 1
+    assert graph(argv).startswith("[0:0]bwdif=mode=send_frame:deint=interlaced,split=")
 
 
 def test_video_stream_is_taken_by_its_container_index() -> None:
@@ -188,9 +188,7 @@ def test_compliant_h264_top_rung_is_copied_and_the_others_follow_its_keyframes()
     rungs = choose_rungs(probe, SETTINGS)
     assert rungs[0].copy and not any(r.copy for r in rungs[1:])
     argv = plan_hls(probe, rungs, SETTINGS, OUT, source=SOURCE, ffmpeg="ffmpeg")
-    assert graph(argv).startswith(
-        "[0:0]scale=852:480,setsar=1,format=yuv420p,split=2[v1][c1];[c1]scale=640:360,"
-    )
+    assert graph(argv).startswith("[0:0]split=3[s1][s2][s3];[s1]scale=852:480,")
     maps = [argv[i + 1] for i, a in enumerate(argv) if a == "-map"]
     assert maps == ["0:0", "[v1]", "[v2]", "[v3]", "0:1"]
     assert option(argv, "-c:v:0") == "copy" and "-maxrate:v:0" not in argv

@@ -180,9 +180,12 @@ def test_split_on_postgresql_s3_and_sqs(
     split_topology: SplitTopology, clip: Path, session_ffmpeg: str
 ) -> None:
     topo = split_topology
-    # Three `db upgrade` processes started together all succeed (they queue on an advisory
-    # lock; without it they would race to create the same tables), leaving one head revision.
-    assert [run.returncode for run in topo.upgrades] == [0, 0, 0], [r.stdout for r in topo.upgrades]
+    # Three `db upgrade` processes started together all queued on the migration lock (held by
+    # the harness until all three waited), then all succeeded, leaving one head revision.
+    race = topo.upgrades
+    assert race is not None
+    assert race.waiting == 3
+    assert [run.returncode for run in race.results] == [0, 0, 0], [r.stdout for r in race.results]
     assert_schema_at_head(topo.database_url)
     for name, server in topo.servers.items():
         ready = httpx.get(f"{server.url}/api/ready")

@@ -32,6 +32,7 @@ export function Header() {
         <NavLink href="/">Gallery</NavLink>
         {user && <NavLink href="/upload">Upload</NavLink>}
         {user && <NavLink href="/me/videos">My videos</NavLink>}
+        {user?.role === 'admin' && <NavLink href="/admin">Admin</NavLink>}
       </nav>
       <div class="account-links">
         {user ? (

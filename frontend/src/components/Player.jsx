@@ -5,6 +5,7 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { SeekBar } from './SeekBar.jsx';
 
 const AUTO = -1;
 
@@ -66,7 +67,7 @@ async function switchNative(video, videoId, quality, stream) {
   }, { once: true });
 }
 
-export function Player({ videoId, stream, poster, title }) {
+export function Player({ videoId, stream, poster, title, storyboardUrl }) {
   const videoRef = useRef(null);
   const [error, setError] = useState(null);
   const native = !Hls.isSupported();
@@ -100,6 +101,7 @@ export function Player({ videoId, stream, poster, title }) {
       <video ref={videoRef} controls playsInline preload="metadata" poster={poster || undefined}
         aria-label={`Video: ${title}`} />
       {error && <p class="alert error" role="alert">{error}</p>}
+      <SeekBar videoRef={videoRef} storyboardUrl={storyboardUrl} />
       <div class="player-bar">
         <label for="quality">Quality</label>
         <select id="quality" value={choice} onChange={onQuality} disabled={options.length === 0}>

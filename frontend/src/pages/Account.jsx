@@ -1,5 +1,10 @@
+// The account page: who I am, signed-in devices, two-step sign-in, password, signing out.
+import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { signOut } from '../auth.js';
+import { ChangePassword } from '../components/account/ChangePassword.jsx';
+import { MfaSettings } from '../components/account/MfaSettings.jsx';
+import { Sessions } from '../components/account/Sessions.jsx';
 import { RequireUser } from '../components/RequireUser.jsx';
 import { usePageTitle } from '../hooks.js';
 import { useUser } from '../session.js';
@@ -8,9 +13,10 @@ export function Account() {
   usePageTitle('Your account');
   const user = useUser();
   const { route } = useLocation();
+  const [changes, setChanges] = useState(0); // a password change ends other sessions
   return (
     <RequireUser>
-      <section class="page narrow">
+      <section class="page narrow account">
         <h1>Your account</h1>
         <dl class="card details">
           <dt>Username</dt>
@@ -20,6 +26,9 @@ export function Account() {
           <dt>Role</dt>
           <dd>{user?.role}</dd>
         </dl>
+        <MfaSettings />
+        <Sessions key={changes} />
+        <ChangePassword onChanged={() => setChanges((n) => n + 1)} />
         <p>
           <button type="button" class="button secondary"
             onClick={async () => { await signOut(); route('/'); }}>

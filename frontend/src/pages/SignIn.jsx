@@ -1,69 +1,74 @@
+// Signing in: the password, then (when the account has one) the second step, or the set-up of
+// an authenticator when an administrator requires two-step sign-in.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { completeMfa, signIn } from '../auth.js';
+import { signIn } from '../auth.js';
+import { MfaChallenge } from '../components/account/MfaChallenge.jsx';
+import { RecoveryCodes } from '../components/account/RecoveryCodes.jsx';
+import { TotpEnrol } from '../components/account/TotpEnrol.jsx';
 import { ErrorMessage, Field } from '../components/Field.jsx';
-import { usePageTitle } from '../hooks.js';
+import { useAction, usePageTitle } from '../hooks.js';
 
 // Only local paths: never send someone off-site after signing in.
 function safeNext(next) {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
+function Unconfirmed({ error, login }) {
+  const email = login.includes('@') ? login : '';
+  return (
+    <div class="alert error" role="alert">
+      <p>{error.message}</p>
+      <p><a href={`/signup/confirm?email=${encodeURIComponent(email)}`}>Enter the code</a></p>
+    </div>
+  );
+}
+
 export function SignIn() {
-  usePageTitle('Sign in');
   const { query, route } = useLocation();
   const [username, setUsername] = useState(query.username || '');
   const [password, setPassword] = useState('');
-  const [challenge, setChallenge] = useState(null); // set when a second factor is asked for
-  const [code, setCode] = useState('');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [step, setStep] = useState(null); // the login answer when a further step is needed
+  const [codes, setCodes] = useState(null); // recovery codes from a forced enrolment
+  const { busy, error, run } = useAction();
+  const done = () => route(safeNext(query.next), true);
+  usePageTitle(step ? 'Two-step sign-in' : 'Sign in');
 
   const onPassword = (e) => {
     e.preventDefault();
     run(async () => {
       const answer = await signIn({ username, password });
-      if (answer.status === 'mfa_required') setChallenge(answer.session);
-      else route(safeNext(query.next), true);
+      if (answer.status === 'authenticated') done();
+      else setStep(answer);
     });
   };
 
-  const onCode = (e) => {
-    e.preventDefault();
-    run(async () => {
-      await completeMfa({ challenge, username, code: code.replace(/\s/g, '') });
-      route(safeNext(query.next), true);
-    });
-  };
-
-  if (challenge) {
+  if (codes) {
+    return (
+      <section class="page narrow">
+        <h1>Two-step sign-in is on</h1>
+        <div class="card"><RecoveryCodes codes={codes} onDone={done} doneLabel="Continue" /></div>
+      </section>
+    );
+  }
+  if (step?.status === 'mfa_required') {
     return (
       <section class="page narrow">
         <h1>Two-step sign-in</h1>
-        <form class="card form" onSubmit={onCode}>
-          <ErrorMessage error={error} />
-          <Field label="Code from your authenticator app" hint="Six digits, or a recovery code.">
-            {(p) => (
-              <input {...p} name="code" inputMode="numeric" autocomplete="one-time-code"
-                required autoFocus value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-            )}
-          </Field>
-          <button type="submit" class="button" disabled={busy}>
-            {busy ? 'Checking…' : 'Continue'}
-          </button>
-        </form>
+        <p>Your account has two-step sign-in on. Enter a code to finish signing in.</p>
+        <MfaChallenge challenge={step.session} username={username} methods={step.methods}
+          onSignedIn={done} />
+      </section>
+    );
+  }
+  if (step?.status === 'mfa_enrolment_required') {
+    return (
+      <section class="page narrow">
+        <h1>Set up two-step sign-in</h1>
+        <p>Your administrator requires two-step sign-in. Set it up now to finish signing in.</p>
+        <div class="card">
+          <TotpEnrol enrolment={step.session} onEnrolled={(answer) => setCodes(answer.recoveryCodes)} />
+        </div>
       </section>
     );
   }
@@ -72,12 +77,17 @@ export function SignIn() {
     <section class="page narrow">
       <h1>Sign in</h1>
       <form class="card form" onSubmit={onPassword}>
-        {query.registered && (
-          <p class="alert success" role="status">
-            Your account is ready. Sign in to start uploading.
-          </p>
+        {query.confirmed && (
+          <p class="alert success" role="status">Your email is confirmed. Sign in to start.</p>
         )}
-        <ErrorMessage error={error} />
+        {query.reset && (
+          <p class="alert success" role="status">Your password is changed. Sign in with it.</p>
+        )}
+        {error?.code === 'email_not_confirmed' ? (
+          <Unconfirmed error={error} login={username} />
+        ) : (
+          <ErrorMessage error={error} />
+        )}
         <Field label="Username or email">
           {(p) => (
             <input {...p} name="username" autocomplete="username" required value={username}
@@ -94,6 +104,8 @@ export function SignIn() {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p class="muted">
+          <a href="/signin/reset">Forgot your password?</a>
+          <br />
           New here? <a href="/signup">Create an account</a>
         </p>
       </form>

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { CopyLink } from '../components/CopyLink.jsx';
+import { DownloadButton } from '../components/DownloadButton.jsx';
 import { ErrorMessage } from '../components/Field.jsx';
 import { Player } from '../components/Player.jsx';
 import { describeJob, formatDate, formatViews } from '../format.js';
@@ -87,7 +88,7 @@ export function Watch({ id }) {
     <section class="page watch">
       {stream ? (
         <Player videoId={id} stream={stream} title={video.title}
-          poster={stream.posterUrl || video.posterUrl} />
+          poster={stream.posterUrl || video.posterUrl} storyboardUrl={video.storyboardUrl} />
       ) : streamError ? (
         <div class="player placeholder"><ErrorMessage error={streamError} /></div>
       ) : (
@@ -104,6 +105,7 @@ export function Watch({ id }) {
         </p>
         <div class="actions">
           <CopyLink path={video.shareUrl || `/watch/${video.id}`} />
+          <DownloadButton downloadUrl={video.downloadUrl} title={video.title} />
           {video.canEdit && <a class="button secondary small" href="/me/videos">Manage my videos</a>}
         </div>
         {video.description && <p class="description">{video.description}</p>}

@@ -259,7 +259,8 @@ def resume_direct_upload(video_id: str, ctx: CtxDep, user: CurrentUser) -> Direc
     """Which parts S3 already holds, and fresh URLs for the ones still to send."""
     store = _s3(ctx)
     pending = _load(store, user, video_id)
-    assert pending.upload_id is not None
+    if pending.upload_id is None:  # a single-PUT upload: confirm it at /api/upload/confirm
+        raise NotFound(NO_SUCH_UPLOAD)
     try:
         held = store.list_parts(pending.key, pending.upload_id)
     except FileNotFoundError:
@@ -283,7 +284,8 @@ def complete_direct_upload(video_id: str, ctx: CtxDep, db: DbDep, user: CurrentU
         if made := _already_made(db, ctx, user, video_id):
             return made
         raise
-    assert pending.upload_id is not None and pending.size is not None
+    if pending.upload_id is None or pending.size is None:  # a single-PUT upload
+        raise NotFound(NO_SUCH_UPLOAD)
     try:
         held = store.list_parts(pending.key, pending.upload_id)
     except FileNotFoundError:

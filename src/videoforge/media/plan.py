@@ -1,9 +1,8 @@
 """Planning ffmpeg commands (pure: probe result, rungs and settings in, argv out).
 
-One process makes the whole ladder: the source is decoded once, a cascade of scalers (each
-rung scaled from the one above it, `split` handing each picture to its encoder and to the next
-scaler) feeds one libx264 encoder per rung, the audio is encoded once as its own rendition, and
-one HLS muxer writes fMP4 segments, the media playlists and the master playlist. Keyframes are forced on a
+One process makes the whole ladder: the source is decoded once, `split` feeds one scaler and
+one libx264 encoder per rung, the audio is encoded once as its own rendition, and one HLS muxer
+writes fMP4 segments, the media playlists and the master playlist. Keyframes are forced on a
 fixed time grid in every rung (scene cuts off, closed GOPs), so segments line up across rungs
 and a player can switch between them at any segment boundary.
 """
@@ -67,22 +66,19 @@ def base_args(ffmpeg: str) -> list[str]:
 
 
 def _ladder_graph(probe: ProbeResult, rungs: list[Rung]) -> str | None:
-    """A cascade for the encoded rungs (a copied top rung bypasses the graph), each rung scaled
-    from the one above it rather than from the source, which halves the scaling work:
-    `[0:N]bwdif,scale=..,setsar=1,format=yuv420p,split=2[v0][c0];[c0]scale=..,split=2[v1][c1];
-    ...;[c3]scale=..,setsar=1,format=yuv420p[v4]`. None when nothing is encoded."""
+    """`[0:N]bwdif,split=3[s0][s1][s2];[s0]fps,scale,setsar,format[v0];...` for the encoded
+    rungs (a copied top rung bypasses the graph); None when nothing is encoded."""
     encoded = [(i, rung) for i, rung in enumerate(rungs) if not rung.copy]
     if not encoded:
         return None
-    chains = []
-    source = f"[0:{probe.video_index or 0}]"
-    for step, (index, rung) in enumerate(encoded):
-        filters = [DEINTERLACE] if step == 0 and probe.interlaced else []
-        filters += _rung_filters(rung)
-        last = step == len(encoded) - 1
-        output = f"[v{index}]" if last else f"split=2[v{index}][c{index}]"
-        chains.append(source + ",".join(filters) + ("" if last else ",") + output)
-        source = f"[c{index}]"
+    head = f"[0:{probe.video_index or 0}]"
+    before_split = [DEINTERLACE] if probe.interlaced else []
+    if len(encoded) == 1:
+        index, rung = encoded[0]
+        return head + ",".join([*before_split, *_rung_filters(rung)]) + f"[v{index}]"
+    split = f"split={len(encoded)}" + "".join(f"[s{i}]" for i, _ in encoded)
+    chains = [head + ",".join([*before_split, split])]
+    chains += [f"[s{i}]" + ",".join(_rung_filters(rung)) + f"[v{i}]" for i, rung in encoded]
     return ";".join(chains)
 
 
@@ -95,7 +91,7 @@ def _video_maps(probe: ProbeResult, rungs: list[Rung]) -> list[str]:
 
 def _rung_filters(rung: Rung) -> list[str]:
     """Lower the rate first (fewer frames to scale), scale to the display size, square pixels,
-    8-bit 4:2:0 whatever the source's depth (so the rungs below scale 8-bit frames)."""
+    8-bit 4:2:0 whatever the source's depth."""
     filters = [f"fps={rung.fps_limit}"] if rung.fps_limit else []
     return [*filters, f"scale={rung.width}:{rung.height}", "setsar=1", "format=yuv420p"]
 

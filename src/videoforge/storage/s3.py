@@ -23,6 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from videoforge.storage.base import StoredObject, safe_key
+from videoforge.storage.content_types import content_type
 
 PART_SIZE = 8 * 1024 * 1024  # S3 wants parts of at least 5 MiB, all but the last
 _DELETE_BATCH = 1000  # the most keys one DeleteObjects call takes
@@ -109,7 +110,9 @@ class S3Store:
     def put_file(self, key: str, path: Path) -> None:
         full = self._full(key)
         try:
-            self.client.upload_file(str(path), self.bucket, full)
+            # The type travels with the object, so CDN and presigned downloads answer with it.
+            extra = {"ContentType": content_type(key)}
+            self.client.upload_file(str(path), self.bucket, full, ExtraArgs=extra)
         except S3UploadFailedError as exc:
             raise S3StoreError(f"uploading {path} to {self._where(key)} failed: {exc}") from exc
 

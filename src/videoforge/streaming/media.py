@@ -29,6 +29,7 @@ from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
 from videoforge.storage import ObjectStore
+from videoforge.storage.content_types import content_type
 from videoforge.streaming import hls
 from videoforge.streaming.cdn import CdnLinks
 from videoforge.streaming.playback import video_key
@@ -37,21 +38,6 @@ from videoforge.streaming.signing import verify_media
 INVALID_LINK = "This link has expired or is not valid for this video."
 NO_SUCH_FILE = "This video has no such file."
 
-CONTENT_TYPES = {
-    ".m3u8": "application/vnd.apple.mpegurl",
-    ".m4s": "video/iso.segment",
-    ".mp4": "video/mp4",
-    ".m4a": "audio/mp4",
-    ".ts": "video/mp2t",
-    ".aac": "audio/aac",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".webp": "image/webp",
-    ".png": "image/png",
-    ".gif": "image/gif",
-    ".vtt": "text/vtt",
-    ".json": "application/json",
-}
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
@@ -110,11 +96,6 @@ def serve_media(video_id: str, token: str, path: str, request: Request, ctx: Ctx
 @router.options(MEDIA_PATH, include_in_schema=False)
 def media_preflight(video_id: str, token: str, path: str) -> Response:
     return Response(status_code=204, headers=PREFLIGHT_HEADERS)
-
-
-def content_type(key: str) -> str:
-    _, extension = os.path.splitext(key)
-    return CONTENT_TYPES.get(extension.lower(), "application/octet-stream")
 
 
 def _servable_key(video_id: str, path: str) -> str:

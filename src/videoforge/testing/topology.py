@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+# The key `videoforge db upgrade` locks on, held here to show that upgrades queue on it.
+from videoforge.db import _MIGRATION_LOCK_KEY as MIGRATION_LOCK_KEY
 from videoforge.queue.sqs import create_queues
 from videoforge.storage import LocalStore, ObjectStore
 from videoforge.storage.s3 import S3Store, s3_client
@@ -125,7 +127,7 @@ class SplitTopology(Topology):
     aws: MotoServer | None = None
     queue_url: str = ""
     dlq_url: str = ""
-    upgrades: list[subprocess.CompletedProcess[str]] = field(default_factory=list)
+    upgrades: UpgradeRace | None = None
 
     def sqs_depth(self) -> dict[str, int]:
         assert self.aws is not None
@@ -183,26 +185,61 @@ def fresh_postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def upgrade_concurrently(
-    env: Mapping[str, str], count: int
-) -> list[subprocess.CompletedProcess[str]]:
-    """Run `videoforge db upgrade` in `count` processes started together."""
+@dataclass
+class UpgradeRace:
+    results: list[subprocess.CompletedProcess[str]]
+    waiting: int  # processes seen queued on the migration lock while it was held for them
+
+
+def upgrade_concurrently(env: Mapping[str, str], count: int, database_url: str) -> UpgradeRace:
+    """Start `videoforge db upgrade` in `count` processes while holding the migration lock,
+    see them all queue on it, then let them go. Only for PostgreSQL (an advisory lock)."""
     command = [sys.executable, "-m", "videoforge", "db", "upgrade"]
-    running = [
-        subprocess.Popen(
-            command,
-            env=_python_env(env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(count)
-    ]
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            holder.commit()
+            running = [
+                subprocess.Popen(
+                    command,
+                    env=_python_env(env),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                for _ in range(count)
+            ]
+            waiting = _lock_waiters(engine, running, count)
+            holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            holder.commit()
+    finally:
+        engine.dispose()
     results = []
     for process in running:
         output, _ = process.communicate(timeout=120)
         results.append(subprocess.CompletedProcess(command, process.returncode, output))
-    return results
+    return UpgradeRace(results, waiting)
+
+
+def _lock_waiters(
+    engine: Any, running: list[subprocess.Popen[str]], wanted: int, timeout: float = 60
+) -> int:
+    """How many sessions wait for an advisory lock in this database, once `wanted` do (or the
+    processes end, or time runs out)."""
+    query = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    deadline = time.monotonic() + timeout
+    waiting = 0
+    while time.monotonic() < deadline and any(p.poll() is None for p in running):
+        with engine.connect() as conn:
+            waiting = int(conn.execute(query).scalar_one())
+        if waiting >= wanted:
+            break
+        time.sleep(0.1)
+    return waiting
 
 
 def _start_all(processes: list[Any]) -> None:
@@ -210,6 +247,12 @@ def _start_all(processes: list[Any]) -> None:
     with ThreadPoolExecutor(max_workers=len(processes)) as pool:
         for future in [pool.submit(p.start) for p in processes]:
             future.result()
+
+
+def _stop_all(processes: list[Any]) -> None:
+    """Stop processes side by side (each stop waits for its process's graceful shutdown)."""
+    with ThreadPoolExecutor(max_workers=len(processes)) as pool:
+        list(pool.map(lambda process: process.stop(), processes))
 
 
 @contextmanager
@@ -241,15 +284,14 @@ def split(
             "AWS_REGION": aws.region,
             **{name.upper(): value for name, value in CREDENTIALS.items()},
         }
-        upgrades = upgrade_concurrently(shared, count=3)
+        upgrades = upgrade_concurrently(shared, 3, database_url)
         roles = {role: ServerProcess(data_dir, shared, "--roles", role) for role in SPLIT_ROLES}
         # The gateway only needs to know where the others will listen, not that they are up.
         peers = {f"{role.upper()}_SERVICE_URL": roles[role].url for role in SPLIT_ROLES}
         gateway = ServerProcess(data_dir, {**shared, **peers}, "--roles", "gateway")
         workers = [WorkerProcess(_python_env(shared), base_dir / f"worker-{n}.log") for n in (1, 2)]
         processes: list[ServerProcess | WorkerProcess] = [*roles.values(), gateway, *workers]
-        for process in processes:
-            stack.callback(process.stop)
+        stack.callback(_stop_all, processes)
         _start_all(processes)
         yield SplitTopology(
             name="split",
