@@ -21,7 +21,7 @@ def sign_in_on(client: TestClient, username: str, device: str) -> dict[str, str]
 def test_lists_live_sessions_and_marks_the_current_one(auth_client: TestClient) -> None:
     sign_up(auth_client, "alice")
     laptop = sign_in_on(auth_client, "alice", "Laptop browser")
-    phone = sign_in_on(auth_client, "alice", "Phone browser")
+    sign_in_on(auth_client, "alice", "Phone browser")
     ended = login_answer(auth_client, "alice")
     auth_client.post("/api/auth/logout", json={"refreshToken": ended["refreshToken"]})
 
@@ -36,7 +36,6 @@ def test_lists_live_sessions_and_marks_the_current_one(auth_client: TestClient) 
     bob = login_answer(auth_client, "bob")
     others = auth_client.get("/api/auth/sessions", headers=bearer(bob["accessToken"])).json()
     assert len(others) == 1 and others[0]["current"] is True
-    assert phone["accessToken"]
 
 
 def test_signing_another_device_out_ends_its_tokens(auth_client: TestClient) -> None:

@@ -101,6 +101,7 @@ def check_watch_extras(page: Page, new_page: NewPage) -> None:
     tile = page.get_by_test_id("seek-preview").locator(".seek-tile")
     expect(tile).to_be_visible()
     assert "storyboard.jpg" in (tile.get_attribute("style") or "")
+    screenshot(page, "watch-storyboard")
     page.mouse.move(0, 0)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download MP4").click()

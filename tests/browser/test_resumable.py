@@ -67,5 +67,7 @@ def test_an_upload_carries_on_after_a_reload(
     network.send("Network.emulateNetworkConditions", {**slow, "uploadThroughput": -1})
     choose_and_upload(page, clip)
     expect(page.get_by_text("Uploaded. It is being processed now")).to_be_visible()
+    # The remembered upload was the one finished (not a second, new one): nothing is left over.
+    assert not page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('tus::'))")
     page.get_by_role("link", name="follow it in My videos").click()
     expect(page.locator("li.my-video", has_text=TITLE)).to_be_visible()

@@ -30,7 +30,19 @@ def client() -> TestClient:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/watch/abc123", "/upload", "/me/videos", "/signin", "/signup", "/account"]
+    "path",
+    [
+        "/",
+        "/watch/abc123",
+        "/upload",
+        "/me/videos",
+        "/signin",
+        "/signin/reset",
+        "/signup",
+        "/signup/confirm",
+        "/account",
+        "/admin",
+    ],
 )
 def test_app_pages_get_index_html_revalidated_every_time(client: TestClient, path: str) -> None:
     resp = client.get(path)

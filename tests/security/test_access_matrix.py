@@ -52,6 +52,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/api/auth/mfa/disable"): SIGNED_IN,
     ("POST", "/api/auth/mfa/recovery-codes"): SIGNED_IN,
     ("POST", "/api/auth/change-password"): SIGNED_IN,
+    ("GET", "/api/auth/sessions"): SIGNED_IN,
+    ("DELETE", "/api/auth/sessions/{session_id}"): SIGNED_IN,  # own only (tests/auth/test_sessions)
     # Admin
     ("GET", "/api/admin/overview"): ADMIN,
     ("GET", "/api/admin/jobs"): ADMIN,
