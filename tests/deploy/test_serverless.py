@@ -3,8 +3,10 @@ without the `/api/...` prefix, against a real SQLite database in a temporary dat
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +94,27 @@ def public_video(data_dir: Path) -> str:
     return video_id
 
 
+def invoke(handler: Callable[[Event, Any], dict[str, Any]], event: Event, context: Any) -> Any:
+    """Call a handler as Lambda does: on a thread with no event loop running.
+
+    Mangum drives the app with `asyncio.get_event_loop()`; in this test process another test
+    (Playwright's sync API) may have left a loop running on the main thread, which Lambda never has.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_with_own_loop, handler, event, context).result()
+
+
+def _with_own_loop(
+    handler: Callable[[Event, Any], dict[str, Any]], event: Event, context: Any
+) -> Any:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return handler(event, context)
+    finally:
+        loop.close()
+
+
 def body(response: dict[str, Any]) -> Any:
     assert not response.get("isBase64Encoded")
     return json.loads(response["body"])
@@ -112,7 +135,7 @@ GALLERY_EVENTS: dict[str, Callable[[], Event]] = {
 
 @pytest.mark.parametrize("shape", list(GALLERY_EVENTS))
 def test_gallery_lists_videos(shape: str, public_video: str) -> None:
-    response = serverless.gallery_handler(GALLERY_EVENTS[shape](), None)
+    response = invoke(serverless.gallery_handler, GALLERY_EVENTS[shape](), None)
     assert response["statusCode"] == 200, response
     page = body(response)
     assert [v["id"] for v in page["videos"]] == [public_video]
@@ -133,7 +156,7 @@ STREAM_EVENTS: dict[str, Callable[[], Event]] = {
 
 @pytest.mark.parametrize("shape", list(STREAM_EVENTS))
 def test_streaming_unknown_video_is_json_404(shape: str, data_dir: Path) -> None:
-    response = serverless.streaming_handler(STREAM_EVENTS[shape](), None)
+    response = invoke(serverless.streaming_handler, STREAM_EVENTS[shape](), None)
     assert response["statusCode"] == 404, response
     assert body(response)["error"]["code"] == "not_found"
 
@@ -142,25 +165,25 @@ def test_stripped_prefix_follows_the_route_it_came_from(data_dir: Path) -> None:
     """A `{proxy+}` under /api/upload is the upload prefix, not the gallery's first one."""
     event = rest_v1("/generate-url", "/api/upload/{proxy+}")
     event["httpMethod"] = "POST"
-    response = serverless.gallery_handler(event, None)
+    response = invoke(serverless.gallery_handler, event, None)
     # Signed-out upload requests are refused by the upload route (not a 404 for a wrong path).
     assert response["statusCode"] == 401, response
 
 
 @pytest.mark.parametrize("path", ["/api/health", "/health"])
 def test_health_on_the_function(path: str, data_dir: Path) -> None:
-    response = serverless.streaming_handler(function_url(path), None)
+    response = invoke(serverless.streaming_handler, function_url(path), None)
     assert response["statusCode"] == 200
     assert body(response)["roles"] == ["streaming"]
 
 
 def test_the_app_is_built_once_per_environment(data_dir: Path) -> None:
-    serverless.gallery_handler(function_url("/api/health"), None)
-    serverless.gallery_handler(function_url("/api/health"), None)
+    invoke(serverless.gallery_handler, function_url("/api/health"), None)
+    invoke(serverless.gallery_handler, function_url("/api/health"), None)
     assert serverless._handler.cache_info().misses == 1
 
 
 def test_settings_problems_are_named(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VIDEOFORGE_STORE", "s3")
     with pytest.raises(Exception, match="S3_BUCKET_NAME"):
-        serverless.gallery_handler(function_url("/api/health"), None)
+        invoke(serverless.gallery_handler, function_url("/api/health"), None)

@@ -23,13 +23,17 @@ def realtime(ffmpeg: str, seconds: float) -> list[str]:
 
 
 def children() -> list[int]:
-    """Live (not zombie) child processes of this test process."""
+    """Live (not zombie) ffmpeg child processes of this test process (other tests' fixtures,
+    such as servers, may be children too)."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
+                command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")[0]
             except OSError:
+                continue
+            if b"ffmpeg" not in command:
                 continue
             fields = stat.rsplit(")", 1)[1].split()
             if int(fields[1]) == os.getpid() and fields[0] != "Z":
