@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,28 @@ from videoforge.app import create_app
 from videoforge.config import Settings, load_settings
 from videoforge.context import Context, build_context
 from videoforge.media.tools import find_ffmpeg
+from videoforge.testing import postgres
 from videoforge.testing.clips import make_clip
+from videoforge.testing.postgres import DatabaseFactory
+
+
+@pytest.fixture(scope="session")
+def fresh_postgres() -> DatabaseFactory:
+    """Make throwaway PostgreSQL databases: `with fresh_postgres("vf_ops") as url: ...`.
+    Fails with how to fix it when the server is down; skips with VIDEOFORGE_TEST_POSTGRES=skip."""
+    admin = postgres.admin_url()
+    if admin is None:
+        pytest.skip("VIDEOFORGE_TEST_POSTGRES=skip")
+
+    @contextmanager
+    def make(prefix: str) -> Iterator[str]:
+        try:
+            with postgres.fresh_database(admin, prefix) as url:
+                yield url
+        except postgres.PostgresUnavailable as exc:
+            pytest.fail(str(exc), pytrace=False)
+
+    return make
 
 
 @pytest.fixture

@@ -3,23 +3,19 @@ and an empty PostgreSQL database of our own."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.queue.conftest import DEFAULT_POSTGRES
+from videoforge.testing.postgres import DatabaseFactory
 from videoforge.testing.server import free_port
 
 
@@ -55,18 +51,9 @@ def echo_peer() -> Iterator[Peer]:
 
 
 @pytest.fixture
-def empty_postgres_url() -> Iterator[str]:
-    """A new database on the test PostgreSQL server (as tests/queue uses), dropped afterwards."""
-    admin_url = os.environ.get("VIDEOFORGE_TEST_POSTGRES", DEFAULT_POSTGRES)
-    if admin_url == "skip":
-        pytest.skip("VIDEOFORGE_TEST_POSTGRES=skip")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"vf_ops_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def empty_postgres_url(
+    fresh_postgres: DatabaseFactory,
+) -> Iterator[str]:
+    """A new database on the test PostgreSQL server, dropped afterwards."""
+    with fresh_postgres("vf_ops") as url:
+        yield url

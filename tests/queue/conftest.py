@@ -8,25 +8,23 @@ one more entry in BACKENDS and one fixture.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from videoforge.db import Base, make_engine
 from videoforge.queue.base import JobQueue
 from videoforge.queue.sql import SqlQueue
 from videoforge.queue.sqs import SqsQueue, create_queues
 from videoforge.testing.aws import MotoServer, unique_name
+from videoforge.testing.postgres import DatabaseFactory
 
 QueueFactory = Callable[..., JobQueue]
 
 BACKENDS = ["sqlite", "postgresql", pytest.param("sqs", marks=pytest.mark.slow)]
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def _sql_factory(engine: Engine) -> QueueFactory:
@@ -47,30 +45,10 @@ def sqlite_queues(tmp_path: Path) -> Iterator[QueueFactory]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_url(fresh_postgres: DatabaseFactory) -> Iterator[str]:
     """A fresh database on the PostgreSQL server, dropped after the session."""
-    admin_url = os.environ.get("VIDEOFORGE_TEST_POSTGRES", DEFAULT_POSTGRES)
-    if admin_url == "skip":
-        pytest.skip("VIDEOFORGE_TEST_POSTGRES=skip")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"vf_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {admin_url} ({type(exc).__name__}: {exc}). "
-            "Start it, point VIDEOFORGE_TEST_POSTGRES at an admin URL, "
-            "or set VIDEOFORGE_TEST_POSTGRES=skip to skip the PostgreSQL tests.",
-            pytrace=False,
-        )
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres("vf_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

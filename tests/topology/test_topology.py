@@ -5,7 +5,6 @@ S3 and SQS). Clients only ever talk to the gateway, so the behaviour must be the
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -18,12 +17,12 @@ from sqlalchemy import create_engine, text
 
 from videoforge.db import alembic_config
 from videoforge.streaming import hls
+from videoforge.testing import postgres
 from videoforge.testing.clips import make_clip
 from videoforge.testing.topology import SplitTopology, Topology, all_in_one, split
 
 pytestmark = pytest.mark.slow
 PASSWORD = "correct horse 42"
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +33,8 @@ def clip(tmp_path_factory: pytest.TempPathFactory, session_ffmpeg: str) -> Path:
 
 @pytest.fixture
 def postgres_admin_url() -> str:
-    url = os.environ.get("VIDEOFORGE_TEST_POSTGRES", DEFAULT_POSTGRES)
-    if url == "skip":
+    url = postgres.admin_url()
+    if url is None:
         pytest.skip("VIDEOFORGE_TEST_POSTGRES=skip")
     return url
 

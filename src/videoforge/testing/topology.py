@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -28,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 # The key `videoforge db upgrade` locks on, held here to show that upgrades queue on it.
 from videoforge.db import _MIGRATION_LOCK_KEY as MIGRATION_LOCK_KEY
@@ -36,6 +34,7 @@ from videoforge.queue.sqs import create_queues
 from videoforge.storage import LocalStore, ObjectStore
 from videoforge.storage.s3 import S3Store, s3_client
 from videoforge.testing.aws import CREDENTIALS, MotoServer, unique_name
+from videoforge.testing.postgres import fresh_database
 from videoforge.testing.server import ServerProcess
 
 # Settings that make a tiny clip go through quickly (and let tests sign in without email).
@@ -168,23 +167,6 @@ def all_in_one(base_dir: Path, env: Mapping[str, str] | None = None) -> Iterator
         )
 
 
-@contextmanager
-def fresh_postgres_database(admin_url: str) -> Iterator[str]:
-    """A new, empty database on the server at admin_url; dropped (connections and all) after."""
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"vf_topology_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 @dataclass
 class UpgradeRace:
     results: list[subprocess.CompletedProcess[str]]
@@ -263,7 +245,7 @@ def split(
     data_dir = base_dir / "var"
     data_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        database_url = stack.enter_context(fresh_postgres_database(postgres_admin_url))
+        database_url = stack.enter_context(fresh_database(postgres_admin_url, "vf_topology"))
         aws = stack.enter_context(MotoServer())
         bucket = unique_name("videoforge")
         aws.client("s3").create_bucket(Bucket=bucket)
