@@ -193,7 +193,12 @@ class Settings(BaseSettings):
         "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"
     ] = "veryfast"
     keyframe_seconds: int = Field(default=2, ge=1, le=10)
-    segment_seconds: int = Field(default=4, ge=1, le=30)
+    segment_seconds: int = Field(
+        default=2,
+        ge=1,
+        le=30,
+        description="HLS segment length; short segments start playback sooner",
+    )
     ladder: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [2160, 1440, 1080, 720, 480, 360, 240],
         description="Rung heights (short side), highest first",

@@ -66,7 +66,7 @@ def add_ready_video(ctx: Context, user_id: str, visibility: str) -> tuple[str, s
     ctx.store.put_stream(f"{prefix}/source/clip.mp4", [b"not really a video"])
     ctx.store.put_stream(f"{prefix}/hls/master.m3u8", [MASTER.encode()])
     ctx.store.put_stream(f"{prefix}/hls/360p/index.m3u8", [b"#EXTM3U\n"])
-    for picture in ("thumbnail.jpg", "poster.jpg"):
+    for picture in ("thumbnail.jpg", "poster.jpg", "download.mp4"):
         ctx.store.put_stream(f"{prefix}/{picture}", [b"\xff\xd8\xff\xd9"])
     return video.id, job.id
 

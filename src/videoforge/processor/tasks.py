@@ -1,9 +1,9 @@
 """ProcessVideo: the worker's job handler, from an uploaded file to a playable HLS ladder.
 
 claim -> fetch source -> probe -> check limits -> choose ladder -> record media and renditions
--> pictures -> encode (progress, cancel; segments published as they are written) -> storyboard
-and MP4 download -> ready. Safe to run again on redelivery: a finished job is left alone and
-earlier outputs are replaced, never added to.
+-> encode, with the pictures made beside it (progress, cancel; segments published as they are
+written) -> storyboard and MP4 download -> ready. Safe to run again on redelivery: a finished
+job is left alone and earlier outputs are replaced, never added to.
 """
 
 from __future__ import annotations
@@ -95,13 +95,21 @@ class ProcessVideo:
         renditions = [r.rendition() for r in rungs] or [audio_rendition()]
         state.describe_media(facts, renditions)
         extras = Extras(self.ctx, video_id, work_dir, stop)
-        extras.pictures(facts, rungs, source)  # before the encode: the player has a poster early
+        # Beside the encode, not before it: the first segments are what a viewer waits for, and
+        # the pictures decode only a few seconds of the source.
+        pictures = threading.Thread(
+            target=extras.pictures, args=(facts, rungs, source), name=f"pictures-{video_id}"
+        )
+        pictures.start()
         out_dir, in_store = outputs.hls_output_dir(store, video_id, work_dir)
         argv = plan_hls(facts, rungs, settings, out_dir, source=source, ffmpeg=self.ctx.ffmpeg)
         # ffmpeg writes into a local store itself; any other store gets the files as they come.
         publisher = None if in_store else HlsPublisher(store, outputs.hls_prefix(video_id), out_dir)
-        with publisher.running() if publisher else contextlib.nullcontext():
-            self._encode(argv, facts, state, stop)
+        try:
+            with publisher.running() if publisher else contextlib.nullcontext():
+                self._encode(argv, facts, state, stop)
+        finally:
+            pictures.join()
         if not (out_dir / MASTER_NAME).is_file():
             raise PermanentJobError(DAMAGED)
         if publisher:

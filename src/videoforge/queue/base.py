@@ -35,8 +35,7 @@ class JobQueue(Protocol):
         """Enqueue; return the message id."""
         ...
 
-    def receive(self, visibility_timeout: float, max_messages: int = 1) -> list[Message]:
-        ...
+    def receive(self, visibility_timeout: float, max_messages: int = 1) -> list[Message]: ...
 
     def extend(self, receipt: str, visibility_timeout: float) -> bool:
         """Push the lease out; False when the receipt is no longer valid (lease lost)."""
@@ -46,8 +45,7 @@ class JobQueue(Protocol):
         """Give the message back, visible again after delay (retry with backoff)."""
         ...
 
-    def delete(self, receipt: str) -> None:
-        ...
+    def delete(self, receipt: str) -> None: ...
 
     def dead_letter(self, receipt: str, error: str) -> None:
         """Move the message to the dead-letter queue now (no further retries)."""
@@ -57,8 +55,7 @@ class JobQueue(Protocol):
         """{'visible': n, 'in_flight': n, 'delayed': n, 'dead': n}."""
         ...
 
-    def list_dead(self, limit: int = 100) -> list[DeadLetter]:
-        ...
+    def list_dead(self, limit: int = 100) -> list[DeadLetter]: ...
 
     def redrive(self, ids: list[str] | None = None) -> int:
         """Move dead letters (all, or these ids) back to the main queue; return how many."""
