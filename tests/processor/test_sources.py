@@ -58,6 +58,11 @@ def vp9_webm(ffmpeg: str, tmp: Path) -> Path:
     return make_clip(ffmpeg, tmp / "vp9.webm", video_args=args, audio_args=("-c:a", "libopus"))
 
 
+def av1(ffmpeg: str, tmp: Path) -> Path:
+    args = ("-c:v", "libsvtav1", "-preset", "12", "-pix_fmt", "yuv420p")
+    return make_clip(ffmpeg, tmp / "av1.mp4", video_args=args)
+
+
 def interlaced(ffmpeg: str, tmp: Path) -> Path:
     args = (*X264, "-flags", "+ildct+ilme", "-x264opts", "tff=1")
     return make_clip(ffmpeg, tmp / "tff.mp4", video_args=args)
@@ -99,6 +104,7 @@ CASES: dict[str, tuple[Recipe, list[tuple[str, int, int]]]] = {
     "60 fps": (sixty_fps, [("360p", 640, 360), ("240p", 426, 240)]),
     "HEVC 10-bit": (hevc_ten_bit, [("240p", 320, 240)]),
     "VP9 in WebM": (vp9_webm, [("240p", 320, 240)]),
+    "AV1": (av1, [("240p", 320, 240)]),
     "interlaced": (interlaced, [("240p", 320, 240)]),
     "under a second": (under_a_second, [("240p", 320, 240)]),
     "variable frame rate": (variable_frame_rate, [("240p", 320, 240)]),
