@@ -17,6 +17,7 @@ from videoforge.config import Settings
 from videoforge.context import Context
 from videoforge.db import User, Video
 from videoforge.media.probe import probe
+from videoforge.streaming.media import download_name
 from videoforge.testing.clips import make_clip
 
 pytestmark = pytest.mark.slow
@@ -74,10 +75,12 @@ def test_job_makes_storyboard_preview_and_download(
     resp = streaming.get(f"/api/stream/{job.video_id}/download", follow_redirects=False)
     assert resp.status_code == 307
     location = resp.headers["location"]
-    assert location.startswith(f"/media/{job.video_id}/") and location.endswith("/download.mp4")
+    assert location.startswith(f"/media/{job.video_id}/") and "/download.mp4?name=" in location
     served = streaming.get(location)
     assert served.status_code == 200 and served.content == data
     assert served.headers["content-type"] == "video/mp4"
+    title = job.video().title
+    assert served.headers["content-disposition"] == f'attachment; filename="{title}.mp4"'
 
     set_video(ctx, job.video_id, status="processing")
     resp = streaming.get(f"/api/stream/{job.video_id}/download")
@@ -129,3 +132,8 @@ def set_video(ctx: Context, video_id: str, **values: str) -> None:
         for key, value in values.items():
             setattr(video, key, value)
         session.commit()
+
+
+def test_download_names_are_safe() -> None:
+    assert download_name('My "trip"/../2024: day 1') == "My trip..2024 day 1.mp4"
+    assert download_name(None) == download_name("///") == "video.mp4"

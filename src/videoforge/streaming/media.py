@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -37,6 +38,7 @@ from videoforge.streaming.signing import verify_media
 
 INVALID_LINK = "This link has expired or is not valid for this video."
 NO_SUCH_FILE = "This video has no such file."
+DOWNLOAD_NAME = "download.mp4"  # the processor's faststart MP4, sent as an attachment
 
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
@@ -88,9 +90,16 @@ def serve_media(video_id: str, token: str, path: str, request: Request, ctx: Ctx
     key = _servable_key(video_id, path)
     if key.endswith(".m3u8"):
         return _playlist(ctx.store, key, request.headers)
+    save_as = download_name(request.query_params.get("name")) if path == DOWNLOAD_NAME else None
     if isinstance(ctx.store, PresignedReads):
-        return _presigned(ctx, key, request, _seconds_left(token))
-    return _file(ctx.store, key, request.headers)
+        return _presigned(ctx, key, request, _seconds_left(token), save_as)
+    return _file(ctx.store, key, request.headers, save_as)
+
+
+def download_name(wanted: str | None) -> str:
+    """A safe file name for saving the MP4 download (the video's title, when given)."""
+    cleaned = re.sub(r"[^A-Za-z0-9 ._-]+", "", wanted or "").strip(" .")[:100]
+    return f"{cleaned or 'video'}.mp4"
 
 
 @router.options(MEDIA_PATH, include_in_schema=False)
@@ -141,8 +150,12 @@ def _playlist(store: ObjectStore, key: str, request_headers: Headers) -> Respons
     return Response(body, media_type=content_type(key), headers=headers)
 
 
-def _file(store: ObjectStore, key: str, request_headers: Headers) -> Response:
+def _file(
+    store: ObjectStore, key: str, request_headers: Headers, save_as: str | None = None
+) -> Response:
     headers = {"Cache-Control": IMMUTABLE_CACHE, "X-Content-Type-Options": "nosniff"}
+    if save_as:
+        headers["Content-Disposition"] = f'attachment; filename="{save_as}"'
     path = store.local_path(key)
     if path is None:
         return _remote_file(store, key, request_headers, headers)
@@ -206,7 +219,9 @@ def _cdn(ctx: Context) -> CdnLinks | None:
     return cdn if isinstance(cdn, CdnLinks) else None
 
 
-def _presigned(ctx: Context, key: str, request: Request, expires: int) -> Response:
+def _presigned(
+    ctx: Context, key: str, request: Request, expires: int, save_as: str | None = None
+) -> Response:
     """Segments, init files and pictures come from the bucket itself: a 307 to a presigned URL,
     or to a CloudFront signed URL when a CDN is configured (Range and conditional headers go
     along with the redirected request). HEAD is answered here, because a presigned GET URL is
@@ -229,7 +244,7 @@ def _presigned(ctx: Context, key: str, request: Request, expires: int) -> Respon
     if cdn is not None:
         location = cdn.url(key, expires)
     else:
-        location = store.presign_get(key, expires, content_type=content_type(key))
+        location = store.presign_get(key, expires, filename=save_as, content_type=content_type(key))
     # Cached for half the URL's life, so a browser never follows a cached redirect to an
     # expired URL.
     cache = f"private, max-age={expires // 2}"

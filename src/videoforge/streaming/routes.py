@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
@@ -11,6 +13,7 @@ from videoforge.context import Context
 from videoforge.db import Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound
+from videoforge.streaming.media import DOWNLOAD_NAME
 from videoforge.streaming.media import router as media_router
 from videoforge.streaming.playback import (
     MASTER_PATH,
@@ -25,7 +28,7 @@ from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, 
 from videoforge.streaming.signing import MediaLinks
 
 api = APIRouter(prefix="/api/stream", tags=["streaming"])
-DOWNLOAD_PATH = "download.mp4"  # the processor's faststart MP4 (highest rung up to 1080p)
+DOWNLOAD_PATH = DOWNLOAD_NAME  # the processor's faststart MP4 (highest rung up to 1080p)
 
 
 def _links(ctx: Context, video_id: str) -> MediaLinks:
@@ -125,6 +128,7 @@ def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Redir
     url = _picture_url(ctx, _links(ctx, video.id), DOWNLOAD_PATH)
     if url is None:
         raise NotFound("This video has no download (audio-only videos have none).")
+    url = f"{url}?{urlencode({'name': video.title})}"  # saved under the video's title
     return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
 
 
