@@ -102,6 +102,8 @@ def run_videoforge(
     wall, cpu = time.monotonic() - started, _children_cpu() - cpu
     done.set()
     watcher.join()
+    if not seen and first_segments_ready(out_dir):
+        seen.append(wall)  # the encode ended between two looks: playable at the latest by then
     names = [r.name for r in rungs] + ([AUDIO_NAME] if probe.has_audio else [])
     files = {name: hls_files(out_dir, name) for name in names}
     return Encoded(wall, cpu, files, first_playable=seen[0] if seen else None)
