@@ -11,17 +11,13 @@ from videoforge.access import is_owner_or_admin
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import JobOut, VideoOut
+from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
+from videoforge.media.storyboard import STORYBOARD_VTT_NAME
 from videoforge.streaming.signing import MediaLinks
 
-# Files the processor writes beside the ladder, under videos/{id}/. Any of them may be
-# missing (an older video, an audio-only one, a best-effort step that failed): clients treat a
-# 404 on these URLs as "this video has none".
-THUMBNAIL, POSTER, PREVIEW, STORYBOARD_VTT = (
-    "thumbnail.jpg",
-    "poster.jpg",
-    "preview.webp",
-    "storyboard.vtt",  # its cues point at storyboard.jpg relatively, under the same signed path
-)
+# The files the processor writes beside the ladder may be missing (an older video, an
+# audio-only one, a best-effort step that failed): clients treat a 404 on their URLs as "this
+# video has none". The storyboard's cues point at its sprite relatively, under the same path.
 
 
 def describe_videos(
@@ -54,7 +50,7 @@ def video_out(
     ctx: Context, video: Video, user: User | None, owner: str | None, job_id: str | None
 ) -> VideoOut:
     # One token for all of a video's links, so they expire together.
-    links = _links(ctx, video.id) if video.status == "ready" else None
+    links = MediaLinks.for_video(ctx, video.id) if video.status == "ready" else None
     return VideoOut(
         id=video.id,
         title=video.title,
@@ -70,10 +66,10 @@ def video_out(
         audio_codec=video.audio_codec,
         file_size=video.file_size,
         views=video.views,
-        thumbnail_url=links.url(THUMBNAIL) if links else None,
-        poster_url=links.url(POSTER) if links else None,
-        preview_url=links.url(PREVIEW) if links else None,
-        storyboard_url=links.url(STORYBOARD_VTT) if links else None,
+        thumbnail_url=links.url(THUMBNAIL_NAME) if links else None,
+        poster_url=links.url(POSTER_NAME) if links else None,
+        preview_url=links.url(PREVIEW_NAME) if links else None,
+        storyboard_url=links.url(STORYBOARD_VTT_NAME) if links else None,
         download_url=f"/api/stream/{video.id}/download" if links else None,
         qualities=[str(r["name"]) for r in video.renditions or []],
         created_at=video.created_at,
@@ -84,10 +80,6 @@ def video_out(
         can_edit=is_owner_or_admin(user, video),
         share_url=f"/watch/{video.id}",
     )
-
-
-def _links(ctx: Context, video_id: str) -> MediaLinks:
-    return MediaLinks.sign(ctx.tokens.media_secret, video_id, ctx.settings.media_url_ttl_seconds)
 
 
 def job_out(job: Job, video_title: str | None) -> JobOut:

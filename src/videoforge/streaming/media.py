@@ -29,6 +29,7 @@ from starlette.staticfiles import NotModifiedResponse
 from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
+from videoforge.media.download import DOWNLOAD_NAME
 from videoforge.storage import ObjectStore
 from videoforge.storage.content_types import content_type
 from videoforge.streaming import hls
@@ -38,7 +39,6 @@ from videoforge.streaming.signing import verify_media
 
 INVALID_LINK = "This link has expired or is not valid for this video."
 NO_SUCH_FILE = "This video has no such file."
-DOWNLOAD_NAME = "download.mp4"  # the processor's faststart MP4, sent as an attachment
 
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"

@@ -16,8 +16,6 @@ from videoforge.streaming import hls
 from videoforge.streaming.qualities import rungs_from_master, video_rungs
 
 MASTER_PATH = "hls/master.m3u8"
-THUMBNAIL_PATH = "thumbnail.jpg"
-POSTER_PATH = "poster.jpg"
 
 
 def video_key(video_id: str, path: str) -> str:

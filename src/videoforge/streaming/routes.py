@@ -13,12 +13,11 @@ from videoforge.context import Context
 from videoforge.db import Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound
-from videoforge.streaming.media import DOWNLOAD_NAME
+from videoforge.media.download import DOWNLOAD_NAME
+from videoforge.media.pictures import POSTER_NAME, THUMBNAIL_NAME
 from videoforge.streaming.media import router as media_router
 from videoforge.streaming.playback import (
     MASTER_PATH,
-    POSTER_PATH,
-    THUMBNAIL_PATH,
     check_playback,
     exists,
     video_key,
@@ -28,11 +27,6 @@ from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, 
 from videoforge.streaming.signing import MediaLinks
 
 api = APIRouter(prefix="/api/stream", tags=["streaming"])
-DOWNLOAD_PATH = DOWNLOAD_NAME  # the processor's faststart MP4 (highest rung up to 1080p)
-
-
-def _links(ctx: Context, video_id: str) -> MediaLinks:
-    return MediaLinks.sign(ctx.tokens.media_secret, video_id, ctx.settings.media_url_ttl_seconds)
 
 
 def _picture_url(ctx: Context, links: MediaLinks, path: str) -> str | None:
@@ -42,8 +36,8 @@ def _picture_url(ctx: Context, links: MediaLinks, path: str) -> str | None:
 
 def _pictures(ctx: Context, links: MediaLinks) -> PicturesOut:
     return PicturesOut(
-        thumbnail_url=_picture_url(ctx, links, THUMBNAIL_PATH),
-        poster_url=_picture_url(ctx, links, POSTER_PATH),
+        thumbnail_url=_picture_url(ctx, links, THUMBNAIL_NAME),
+        poster_url=_picture_url(ctx, links, POSTER_NAME),
     )
 
 
@@ -71,7 +65,7 @@ def stream_info(
                 code="unknown_quality",
             )
         path, chosen = rung["playlist"], rung["name"]
-    links = _links(ctx, video.id)
+    links = MediaLinks.for_video(ctx, video.id)
     pictures = _pictures(ctx, links)
     menu = quality_menu(playback.rungs, playback.available, playback.playable)
     return StreamOut(
@@ -101,14 +95,14 @@ def qualities(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Qual
 @api.get("/{video_id}/thumbnail", response_model=PicturesOut)
 def thumbnail(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> PicturesOut:
     video = require_view(user, db.get(Video, video_id))
-    return _pictures(ctx, _links(ctx, video.id))
+    return _pictures(ctx, MediaLinks.for_video(ctx, video.id))
 
 
 @api.get("/{video_id}/thumbnail.jpg", status_code=307, response_class=RedirectResponse)
 def thumbnail_image(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> RedirectResponse:
     """Redirects to the signed thumbnail, so `<img src>` can point here."""
     video = require_view(user, db.get(Video, video_id))
-    url = _picture_url(ctx, _links(ctx, video.id), THUMBNAIL_PATH)
+    url = _picture_url(ctx, MediaLinks.for_video(ctx, video.id), THUMBNAIL_NAME)
     if url is None:
         raise NotFound("This video has no thumbnail yet.")
     return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, max-age=60"})
@@ -125,7 +119,7 @@ def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Redir
         raise Conflict(
             "The download is made when processing ends.", code="not_ready", status=video.status
         )
-    url = _picture_url(ctx, _links(ctx, video.id), DOWNLOAD_PATH)
+    url = _picture_url(ctx, MediaLinks.for_video(ctx, video.id), DOWNLOAD_NAME)
     if url is None:
         raise NotFound("This video has no download (audio-only videos have none).")
     url = f"{url}?{urlencode({'name': video.title})}"  # saved under the video's title

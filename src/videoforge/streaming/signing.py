@@ -13,6 +13,10 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from videoforge.context import Context
 
 
 def _mac(secret: bytes, video_id: str, expires_at: int) -> str:
@@ -62,6 +66,11 @@ class MediaLinks:
 
     def url(self, path: str) -> str:
         return f"/media/{self.video_id}/{self.token}/{path}"
+
+    @classmethod
+    def for_video(cls, ctx: Context, video_id: str) -> MediaLinks:
+        """Links with this deployment's media secret and link lifetime."""
+        return cls.sign(ctx.tokens.media_secret, video_id, ctx.settings.media_url_ttl_seconds)
 
     def expires_in(self, now: float | None = None) -> int:
         """Seconds until the links stop working."""
