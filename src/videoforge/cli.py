@@ -272,18 +272,12 @@ def dlq_redrive(
     ids: Annotated[list[str] | None, typer.Argument(help="Message ids; all when omitted.")] = None,
 ) -> None:
     """Move dead letters back to the job queue so workers try them again."""
+    from videoforge.admin.service import redrive
     from videoforge.context import build_context
-    from videoforge.db import Job
 
     ctx = build_context(settings_or_exit())
-    dead = [d for d in ctx.queue.list_dead(limit=10_000) if not ids or d.id in ids]
     with ctx.sessions() as db:
-        for letter in dead:
-            job = db.get(Job, letter.body.get("jobId"))
-            if job is not None:
-                job.status, job.error = "queued", None
-        db.commit()
-    moved = ctx.queue.redrive([d.id for d in dead])
+        moved = redrive(db, queue=ctx.queue, ids=ids or None)
     ctx.close()
     out.print(f"Redrove {moved} message(s) to the job queue.")
 
