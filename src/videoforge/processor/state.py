@@ -99,31 +99,26 @@ class JobState:
             return True
 
     def retrying(self, message: str) -> None:
-        with self.sessions() as session:
-            job = session.get(Job, self.job_id)
-            video = self._video(session, job)
-            if job is None or job.status not in ACTIVE:
-                return
-            job.status = "queued"
-            job.error = message
-            job.eta_seconds = None
-            if video is not None:
-                video.status = "queued"
-            session.commit()
+        self._leave_active("queued", message)
 
     def fail(self, reason: str) -> None:
+        self._leave_active("failed", reason)
+
+    def _leave_active(self, status: str, error: str) -> None:
+        """Job and video to `status` (queued for a retry, or failed) with the job's `error`
+        (also the video's when failed), unless the job already left the active states."""
         with self.sessions() as session:
             job = session.get(Job, self.job_id)
             video = self._video(session, job)
             if job is None or job.status not in ACTIVE:
                 return
-            job.status = "failed"
-            job.error = reason
-            job.eta_seconds = None
-            job.finished_at = utcnow()
+            job.status, job.error, job.eta_seconds = status, error, None
+            if status == "failed":
+                job.finished_at = utcnow()
             if video is not None:
-                video.status = "failed"
-                video.error = reason
+                video.status = status
+                if status == "failed":
+                    video.error = error
             session.commit()
 
     def _video(self, session: Session, job: Job | None = None) -> Video | None:
