@@ -48,6 +48,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _timed_ffmpeg(argv: list[str], duration: float) -> tuple[float, float]:
+    """Run one ffmpeg; return its wall and CPU seconds."""
+    cpu, started = _children_cpu(), time.monotonic()
+    run_ffmpeg(argv, duration=duration)
+    return time.monotonic() - started, _children_cpu() - cpu
+
+
 def _fresh(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -95,11 +102,11 @@ def run_videoforge(
     out_dir = _fresh(out_dir)
     argv = plan_hls(probe, rungs, settings, out_dir, source=source, ffmpeg=ffmpeg)
     done, seen = threading.Event(), list[float]()
-    cpu, started = _children_cpu(), time.monotonic()
-    watcher = threading.Thread(target=_watch, args=(out_dir, started, done, seen), daemon=True)
+    watcher = threading.Thread(
+        target=_watch, args=(out_dir, time.monotonic(), done, seen), daemon=True
+    )
     watcher.start()
-    run_ffmpeg(argv, duration=probe.duration)
-    wall, cpu = time.monotonic() - started, _children_cpu() - cpu
+    wall, cpu = _timed_ffmpeg(argv, probe.duration)
     done.set()
     watcher.join()
     if not seen and first_segments_ready(out_dir):
@@ -131,9 +138,7 @@ def run_naive(
     for name, facts, rendition in jobs:
         step_dir = _fresh(out_dir / name)
         argv = plan_hls(facts, rendition, settings, step_dir, source=source, ffmpeg=ffmpeg)
-        step_wall, step_cpu = time.monotonic(), _children_cpu()
-        run_ffmpeg(argv, duration=probe.duration)
-        steps[name] = (time.monotonic() - step_wall, _children_cpu() - step_cpu)
+        steps[name] = _timed_ffmpeg(argv, probe.duration)
         files[name] = hls_files(step_dir, name)
         if rungs and name == rungs[0].name:
             published = time.monotonic() - started
@@ -185,9 +190,7 @@ def run_handwritten(
 ) -> Encoded:
     out_dir = _fresh(out_dir)
     argv = handwritten_argv(probe, rungs, settings, source, out_dir, ffmpeg)
-    cpu, started = _children_cpu(), time.monotonic()
-    run_ffmpeg(argv, duration=probe.duration)
-    wall, cpu = time.monotonic() - started, _children_cpu() - cpu
+    wall, cpu = _timed_ffmpeg(argv, probe.duration)
     files = {r.name: [out_dir / f"{r.name}.mp4"] for r in rungs}
     if probe.has_audio:
         files[AUDIO_NAME] = [out_dir / f"{AUDIO_NAME}.m4a"]
