@@ -249,11 +249,3 @@ def test_lease_is_extended_while_a_long_job_runs(
     assert handler.attempts == [1]
     assert not handler.stops[0].is_set()
     assert (handler.retries, handler.give_ups) == ([], [])
-
-
-def test_backlog_per_worker(tmp_path: Path, queue: SqlQueue) -> None:
-    for n in range(6):
-        queue.send({"n": n})
-    pool = pool_for(tmp_path, queue, ScriptedHandler(succeed), worker_concurrency=4)
-
-    assert pool.backlog_per_worker() == 1.5

@@ -100,10 +100,6 @@ class WorkerPool:
     def running_jobs(self) -> int:
         return len(self._heartbeat.active())
 
-    def backlog_per_worker(self) -> float:
-        """Messages waiting to run per worker thread, a signal for autoscaling."""
-        return self.queue.depth()["visible"] / self.concurrency
-
     def _join(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
