@@ -28,18 +28,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, ClassVar
 
+import authlib.deprecate  # noqa: F401  (first: importing it turns its warnings on for good)
 import flask
 import pytest
 import werkzeug.serving
 
 with warnings.catch_warnings():  # authlib's notes about its own future, not about these tests
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from authlib import jose
     from authlib.oauth2.rfc7636 import CodeChallenge
     from oidc_provider_mock import User, _app
     from oidc_provider_mock._storage import AuthorizationCode
 
 from videoforge.testing.server import free_port
+
+__all__ = ["QUIET_AUTHLIB", "Provider", "User", "running_provider"]
 
 QUIET_AUTHLIB = pytest.mark.filterwarnings("ignore::DeprecationWarning:authlib")
 CDN_STYLESHEET = (
@@ -87,7 +90,7 @@ class Provider:
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
     def asked(self, path: str) -> list[dict[str, str]]:
-        """The forms of the requests made to this path, oldest first."""
+        """The parameters (query and form) of the requests to this path, oldest first."""
         return [form for _, asked, form in self.requests if asked == path]
 
 
@@ -127,7 +130,8 @@ def _app_for(provider: Provider, users: Sequence[User], ttl: timedelta) -> flask
     @app.before_request
     def record() -> None:
         request = flask.request
-        provider.requests.append((request.method, request.path, dict(request.form)))
+        asked = {**request.args.to_dict(), **request.form.to_dict()}
+        provider.requests.append((request.method, request.path, asked))
 
     @app.after_request
     def cors_and_offline(response: flask.Response) -> flask.Response:

@@ -18,9 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from oidc_provider_mock import User
 
-from tests.oidc_provider import QUIET_AUTHLIB, Provider, running_provider
+from tests.oidc_provider import QUIET_AUTHLIB, Provider, User, running_provider
 from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import SettingsError, load_settings
 from videoforge.testing.server import free_port
