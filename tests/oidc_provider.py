@@ -146,10 +146,13 @@ def _app_for(provider: Provider, users: Sequence[User], ttl: timedelta) -> flask
 
 @contextmanager
 def running_provider(
-    users: Sequence[User] = (), *, access_token_ttl: timedelta = timedelta(minutes=5)
+    users: Sequence[User] = (),
+    *,
+    access_token_ttl: timedelta = timedelta(minutes=5),
+    port: int | None = None,
 ) -> Iterator[Provider]:
-    """The provider at http://localhost:<free port> until the block ends."""
-    port = free_port()
+    """The provider at http://localhost:<port, default a free one> until the block ends."""
+    port = port or free_port()
     provider = Provider(url=f"http://localhost:{port}")
     previous = os.environ.get("AUTHLIB_INSECURE_TRANSPORT")
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on this machine
@@ -168,3 +171,18 @@ def running_provider(
             os.environ.pop("AUTHLIB_INSECURE_TRANSPORT", None)
         else:
             os.environ["AUTHLIB_INSECURE_TRANSPORT"] = previous
+
+
+if __name__ == "__main__":
+    # Try sign-in by hand: `uv run python -m tests.oidc_provider`, then start VideoForge with the
+    # two settings printed. "alice" is in the admin group; any other name signs in as a user.
+    alice = User(
+        sub="alice",
+        claims={"email": "alice@example.com", "preferred_username": "alice", "groups": ["admin"]},
+    )
+    with running_provider([alice], access_token_ttl=timedelta(minutes=15), port=9400) as running:
+        print(
+            f"VIDEOFORGE_OIDC_ISSUER={running.url} VIDEOFORGE_OIDC_CLIENT_ID=videoforge-web",
+            flush=True,
+        )
+        threading.Event().wait()
