@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import jwt
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from videoforge.auth.discovery import Discovery
 from videoforge.config import Settings
 from videoforge.db import User
 from videoforge.errors import ServiceUnavailable, Unauthorized
@@ -102,13 +102,13 @@ def _client(url: str) -> jwt.PyJWKClient:
 
 
 def _discover_jwks_url(issuer: str) -> str:
+    fallback = f"{issuer}/.well-known/jwks.json"
     try:
-        answer = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
-        answer.raise_for_status()
-        return str(answer.json()["jwks_uri"])
-    except (httpx.HTTPError, KeyError, ValueError):
+        jwks_uri = Discovery(issuer).document().get("jwks_uri")
+    except ServiceUnavailable:
         # Fall back to the common location; a wrong one shows up as 503 on first use.
-        return f"{issuer}/.well-known/jwks.json"
+        return fallback
+    return jwks_uri if isinstance(jwks_uri, str) else fallback
 
 
 def groups_of(claims: dict[str, Any]) -> list[str]:
