@@ -114,6 +114,11 @@ def test_sign_in_upload_refresh_and_sign_out_through_the_provider(
     first_token = stored(page, "vf.accessToken")
     assert first_token is not None
 
+    # The account page leaves the password and second factors to the provider.
+    banner.get_by_role("link", name="dana").click()
+    expect(page.get_by_text(f"You sign in with {PROVIDER_NAME}")).to_be_visible()
+    expect(page.get_by_role("button", name="Change password")).to_have_count(0)
+
     # An upload with the provider's token, listed in My videos.
     banner.get_by_role("link", name="Upload").click()
     page.set_input_files("#file-input", clip)
