@@ -44,9 +44,7 @@ class ExternalVerifier:
     @classmethod
     def from_settings(cls, settings: Settings) -> ExternalVerifier | None:
         if settings.cognito_user_pool_id:
-            pool = settings.cognito_user_pool_id
-            region = settings.cognito_region or pool.split("_", 1)[0]
-            issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+            issuer = cognito_issuer(settings.cognito_user_pool_id, settings.cognito_region)
             return cls(
                 issuer=issuer,
                 jwks=_client(f"{issuer}/.well-known/jwks.json"),
@@ -95,6 +93,11 @@ class ExternalVerifier:
         if wrong_client or (token_use is not None and token_use != "access"):
             raise Unauthorized(INVALID, code="invalid_token")
         return claims
+
+
+def cognito_issuer(pool_id: str, region: str | None = None) -> str:
+    """A user pool's issuer; its region is the pool id's prefix (eu-west-1_AbC) by default."""
+    return f"https://cognito-idp.{region or pool_id.split('_', 1)[0]}.amazonaws.com/{pool_id}"
 
 
 def _client(url: str) -> jwt.PyJWKClient:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from videoforge.auth.discovery import Discovery
+from videoforge.auth.external import cognito_issuer
 from videoforge.config import Settings
 
 
@@ -33,12 +34,10 @@ class SignInProvider:
         """None when the web app offers no external sign-in: no provider, or one whose tokens
         are accepted but that has no hosted UI (Cognito domain) or public client (OIDC)."""
         if settings.cognito_domain and settings.cognito_user_pool_id and settings.cognito_client_id:
-            pool = settings.cognito_user_pool_id
-            region = settings.cognito_region or pool.split("_", 1)[0]
             return cls(
                 kind="cognito",
                 name=settings.oidc_provider_name or "Cognito",
-                issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool}",
+                issuer=cognito_issuer(settings.cognito_user_pool_id, settings.cognito_region),
                 client_id=settings.cognito_client_id,
                 scopes=settings.oidc_scopes,
                 cognito_domain=settings.cognito_domain,
