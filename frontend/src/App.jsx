@@ -3,6 +3,7 @@
 import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { Header } from './components/Header.jsx';
 import { Account } from './pages/Account.jsx';
+import { AuthCallback } from './pages/AuthCallback.jsx';
 import { Gallery } from './pages/Gallery.jsx';
 import { MyVideos } from './pages/MyVideos.jsx';
 import { NotFound } from './pages/NotFound.jsx';
@@ -31,6 +32,7 @@ export function App() {
           <Route path="/me/videos" component={MyVideos} />
           <Route path="/signin" component={SignIn} />
           <Route path="/signin/reset" component={ResetPassword} />
+          <Route path="/auth/callback" component={AuthCallback} />
           <Route path="/signup" component={SignUp} />
           <Route path="/signup/confirm" component={ConfirmEmail} />
           <Route path="/account" component={Account} />

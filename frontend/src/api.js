@@ -1,5 +1,6 @@
 // Talking to the VideoForge API: JSON in and out, the bearer token on every call, one refresh
 // and retry when the access token has expired, and errors carrying the server's message.
+import { refreshAtProvider } from './oidc.js';
 import { session } from './session.js';
 
 export class ApiError extends Error {
@@ -12,32 +13,37 @@ export class ApiError extends Error {
 
 let refreshing = null;
 
-// Trade the refresh token for new tokens, once for all callers that hit a 401 at the same time.
+// Trade the refresh token for new tokens, once for all callers that hit a 401 at the same time;
+// a session from an external identity provider refreshes there.
 export function refreshTokens() {
   const refreshToken = session.refreshToken();
   if (!refreshToken) return Promise.resolve(false);
   if (!refreshing) {
-    refreshing = fetch('/api/auth/refresh', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refreshToken }),
-    })
-      .then(async (res) => {
-        if (!res.ok) {
-          // Only a refused token (or a disabled account, 403) ends the session; a network
-          // hiccup or a server error leaves it in place.
-          if ([400, 401, 403].includes(res.status)) session.clear();
-          return false;
-        }
-        session.updateTokens(await res.json());
-        return true;
-      })
-      .catch(() => false)
-      .finally(() => {
-        refreshing = null;
-      });
+    const refreshed = session.provider() ? refreshAtProvider() : refreshHere(refreshToken);
+    refreshing = refreshed.finally(() => {
+      refreshing = null;
+    });
   }
   return refreshing;
+}
+
+function refreshHere(refreshToken) {
+  return fetch('/api/auth/refresh', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refreshToken }),
+  })
+    .then(async (res) => {
+      if (!res.ok) {
+        // Only a refused token (or a disabled account, 403) ends the session; a network
+        // hiccup or a server error leaves it in place.
+        if ([400, 401, 403].includes(res.status)) session.clear();
+        return false;
+      }
+      session.updateTokens(await res.json());
+      return true;
+    })
+    .catch(() => false);
 }
 
 // Seconds until the access token expires (from its `exp` claim), or Infinity when unknown.

@@ -1,6 +1,7 @@
 // Account actions: sign up and confirm the email, sign in (with the second-factor and enrolment
 // steps), password reset and change, two-step sign-in settings, signed-in devices, sign out.
 import { api } from './api.js';
+import { providerLogoutUrl } from './oidc.js';
 import { session } from './session.js';
 
 // The server's rule (auth/service.py PASSWORD_MIN), checked here too for a quicker answer.
@@ -57,7 +58,16 @@ export const listSessions = () => api('/api/auth/sessions');
 export const endSession = (id) =>
   api(`/api/auth/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
+// Resolves to true when the browser is leaving to end the identity provider's session too
+// (Cognito's /logout, an OIDC end_session endpoint); callers then do not route anywhere.
 export async function signOut() {
+  const provider = session.provider();
+  if (provider) {
+    session.clear();
+    const logout = providerLogoutUrl(provider);
+    if (logout) window.location.assign(logout);
+    return Boolean(logout);
+  }
   const refreshToken = session.refreshToken();
   try {
     if (refreshToken) await post('/api/auth/logout', { refreshToken });
@@ -66,6 +76,7 @@ export async function signOut() {
   } finally {
     session.clear();
   }
+  return false;
 }
 
 export async function reloadMe() {

@@ -1,8 +1,14 @@
 // Who is signed in: tokens and the user, kept in localStorage so a reload stays signed in,
-// and shared between tabs through the storage event.
+// and shared between tabs through the storage event. A session from an external identity
+// provider (oidc.js) also keeps that provider: where to refresh its tokens and sign out.
 import { useEffect, useState } from 'preact/hooks';
 
-const KEYS = { access: 'vf.accessToken', refresh: 'vf.refreshToken', user: 'vf.user' };
+const KEYS = {
+  access: 'vf.accessToken',
+  refresh: 'vf.refreshToken',
+  user: 'vf.user',
+  provider: 'vf.provider',
+};
 const listeners = new Set();
 
 function read(key) {
@@ -22,13 +28,15 @@ function write(key, value) {
   }
 }
 
-function parseUser() {
+function parse(key) {
   try {
-    return JSON.parse(read(KEYS.user) || 'null');
+    return JSON.parse(read(key) || 'null');
   } catch {
     return null;
   }
 }
+
+const parseUser = () => parse(KEYS.user);
 
 function notify() {
   const user = session.user();
@@ -39,13 +47,20 @@ export const session = {
   accessToken: () => read(KEYS.access),
   refreshToken: () => read(KEYS.refresh),
   user: parseUser,
+  // {id, name, clientId, tokenEndpoint, logoutEndpoint, idToken} or null for our own accounts.
+  provider: () => parse(KEYS.provider),
 
   // Store the answer of a sign-in (or refresh) with status "authenticated".
-  signIn({ accessToken, refreshToken, user }) {
+  signIn({ accessToken, refreshToken, user, provider }) {
     write(KEYS.access, accessToken);
     write(KEYS.refresh, refreshToken);
     write(KEYS.user, JSON.stringify(user));
+    write(KEYS.provider, provider ? JSON.stringify(provider) : null);
     notify();
+  },
+
+  setProvider(provider) {
+    write(KEYS.provider, JSON.stringify(provider));
   },
 
   updateTokens({ accessToken, refreshToken, user }) {
@@ -64,6 +79,7 @@ export const session = {
     write(KEYS.access, null);
     write(KEYS.refresh, null);
     write(KEYS.user, null);
+    write(KEYS.provider, null);
     notify();
   },
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -140,10 +141,30 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("VIDEOFORGE_COGNITO_REGION", "COGNITO_REGION"),
         description="Default: the region in the user pool id (e.g. eu-west-1_AbC)",
     )
+    cognito_domain: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VIDEOFORGE_COGNITO_DOMAIN", "COGNITO_DOMAIN"),
+        description="Base URL of the user pool's hosted UI, e.g. "
+        "https://videoforge-abc.auth.eu-west-1.amazoncognito.com; with it the web app offers "
+        "sign-in through Cognito",
+    )
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = Field(
         default=None, description="Default: jwks_uri from the issuer's openid-configuration"
+    )
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="The public client (no secret) the web app signs in with at the OIDC "
+        "issuer; with it the web app offers sign-in there (Cognito uses COGNITO_CLIENT_ID)",
+    )
+    oidc_scopes: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["openid", "email", "profile"],
+        description="Scopes the web app asks the provider (Cognito or OIDC) for",
+    )
+    oidc_provider_name: str | None = Field(
+        default=None,
+        description='Shown as "Sign in with <name>"; default Cognito, or the issuer\'s host name',
     )
 
     media_url_ttl_seconds: int = Field(
@@ -235,6 +256,27 @@ class Settings(BaseSettings):
     def _split_ladder(cls, value: object) -> object:
         if isinstance(value, str):
             return [part for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("oidc_scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(",", " ").split()
+        return value
+
+    @field_validator("cognito_domain", "oidc_issuer")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        """An absolute http(s) URL without a trailing slash (a bare host name gets https://)."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if "://" not in value:
+            value = f"https://{value}"
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("give the provider's base URL, e.g. https://login.example.com")
         return value
 
     @field_validator("roles")
@@ -330,7 +372,7 @@ def load_settings(**overrides: object) -> Settings:
     except SourceError as exc:  # a value the environment source itself could not parse
         raise SettingsError([f"{exc}; check the value's format"]) from None
     problems = _check_paths(settings) + _check_backends(settings) + _check_peers(settings)
-    problems += _check_cdn(settings)
+    problems += _check_cdn(settings) + _check_identity(settings)
     if problems:
         raise SettingsError(problems)
     return settings
@@ -437,5 +479,44 @@ def _check_backends(settings: Settings) -> list[str]:
             settings,
             {"sqs_queue_url": "SQS_QUEUE_URL", "sqs_dlq_url": "SQS_DLQ_URL"},
             "VIDEOFORGE_QUEUE is sqs, so VideoForge needs the job queue and its dead-letter queue",
+        )
+    return problems
+
+
+def _check_identity(settings: Settings) -> list[str]:
+    """An external identity provider is Cognito or one OIDC issuer, each given whole."""
+    problems = []
+    cognito = bool(settings.cognito_user_pool_id or settings.cognito_domain)
+    if cognito and settings.oidc_issuer:
+        problems.append(
+            "VIDEOFORGE_OIDC_ISSUER: Cognito (COGNITO_USER_POOL_ID or VIDEOFORGE_COGNITO_DOMAIN) "
+            "and an OIDC issuer are both set; VideoForge accepts one external provider, so "
+            "unset one of them"
+        )
+    if cognito:
+        problems += _missing(
+            settings,
+            {
+                "cognito_user_pool_id": "COGNITO_USER_POOL_ID",
+                "cognito_client_id": "COGNITO_CLIENT_ID",
+            },
+            "Cognito is configured (its tokens are accepted only from this pool and app client)",
+        )
+    if settings.oidc_client_id and not settings.oidc_issuer:
+        problems.append(
+            "VIDEOFORGE_OIDC_ISSUER: VIDEOFORGE_OIDC_CLIENT_ID is set, so the web app signs in "
+            "at an OIDC issuer and needs its URL; set VIDEOFORGE_OIDC_ISSUER "
+            "(e.g. https://login.example.com/realms/videoforge)"
+        )
+    if settings.oidc_client_id and cognito:
+        problems.append(
+            "VIDEOFORGE_OIDC_CLIENT_ID: with Cognito the web app signs in with COGNITO_CLIENT_ID; "
+            "unset VIDEOFORGE_OIDC_CLIENT_ID"
+        )
+    signs_in = settings.cognito_domain or settings.oidc_client_id
+    if signs_in and "openid" not in settings.oidc_scopes:
+        problems.append(
+            "VIDEOFORGE_OIDC_SCOPES: sign-in is an OpenID Connect request, so the scopes must "
+            f"include openid (got {' '.join(settings.oidc_scopes) or 'none'})"
         )
     return problems

@@ -1,8 +1,9 @@
 """`videoforge doctor`: check settings and every connection, and say how to fix each problem.
 
 Settings problems are found before this runs (`load_settings` lists them all); here each backend
-is tried for real: database, schema version, object store, queue, ffmpeg and, on a gateway, the
-roles it forwards to. Every check runs even when an earlier one failed.
+is tried for real: database, schema version, object store, queue, ffmpeg, on a gateway the roles
+it forwards to, and the external identity provider when one is configured. Every check runs even
+when an earlier one failed.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def diagnose(settings: Settings) -> list[Finding]:
         engine.dispose()
     findings.append(_ffmpeg_finding(settings))
     findings.extend(_peer_findings(settings))
+    findings.extend(_identity_findings(settings))
     return findings
 
 
@@ -178,4 +180,31 @@ def _peer_findings(settings: Settings) -> list[Finding]:
             f"start the {role} role at {base} (`videoforge serve --roles {role}`), or correct {env}"
         )
         findings.append(_run(f"{role} role", peer, fix))
+    return findings
+
+
+def _identity_findings(settings: Settings) -> list[Finding]:
+    """The provider's signing keys (its tokens verify only with them) and, when the web app
+    signs in there, its endpoints (an OIDC issuer's discovery document)."""
+    from videoforge.auth.external import ExternalVerifier
+    from videoforge.auth.providers import SignInProvider
+
+    verifier = ExternalVerifier.from_settings(settings)
+    if verifier is None:
+        return []
+
+    def keys() -> str:
+        found = verifier.jwks.get_signing_keys()
+        return f"{len(found)} signing key(s) at {verifier.jwks.uri}"
+
+    setting = "COGNITO_USER_POOL_ID" if verifier.cognito else "VIDEOFORGE_OIDC_ISSUER"
+    reach = f"check {setting} and that this machine reaches the provider over HTTPS"
+    findings = [_run("identity provider keys", keys, reach)]
+    provider = SignInProvider.from_settings(settings)
+    if provider is not None:
+
+        def sign_in() -> str:
+            return f"sign-in at {provider.endpoints()['authorization']}"
+
+        findings.append(_run("identity provider sign-in", sign_in, reach))
     return findings

@@ -8,7 +8,7 @@ default): helpers in tests/auth/helpers.py confirm with the mailed code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -32,6 +32,7 @@ class AuthContext:
     sessions: sessionmaker[Session]
     tokens: TokenIssuer
     mailer: LogMailer
+    extras: dict[str, object] = field(default_factory=dict)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ record every console error, script error, failed asset and request leaving this 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,11 +89,12 @@ class Problems:
 @pytest.fixture
 def new_page(browser: Browser, server: ServerProcess) -> Iterator[NewPage]:
     """new_page(**context_options): a page in a fresh context (its own storage: signed out),
-    on the session's server unless `base_url` names another."""
+    on the session's server unless `base_url` names another; `also_allow` lets it reach other
+    origins (a local identity provider)."""
     problems = Problems()
     contexts = []
     # Every server these tests start listens on this machine; nothing else may be asked.
-    local_hosts = {urlsplit(server.url).hostname, "localhost"}
+    local_hosts = {urlsplit(server.url).hostname}
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error" and not any(n in message.text for n in EXPECTED_NETWORK_NOISE):
@@ -104,17 +105,24 @@ def new_page(browser: Browser, server: ServerProcess) -> Iterator[NewPage]:
         if response.status >= 400 and path.startswith(("/assets/", "/media/")):
             problems.bad_media.append(f"{response.status} {path}")
 
-    def keep_local(route: Route) -> None:
-        parts = urlsplit(route.request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in local_hosts:
-            problems.outside_requests.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
+    def keep_local(also_allowed: set[str]) -> Callable[[Route], None]:
+        def check(route: Route) -> None:
+            parts = urlsplit(route.request.url)
+            allowed = parts.hostname in local_hosts or f"{parts.scheme}://{parts.netloc}" in (
+                also_allowed
+            )
+            if parts.scheme in ("http", "https", "ws", "wss") and not allowed:
+                problems.outside_requests.append(route.request.url)
+                route.abort()
+            else:
+                route.continue_()
 
-    def make(**options: Any) -> Page:
+        return check
+
+    def make(*, also_allow: Iterable[str] = (), **options: Any) -> Page:
+        """also_allow: origins (scheme://host:port) this page may ask besides the server."""
         context = browser.new_context(**{"base_url": server.url, **options})
-        context.route("**/*", keep_local)
+        context.route("**/*", keep_local(set(also_allow)))
         contexts.append(context)
         page = context.new_page()
         page.on("console", on_console)

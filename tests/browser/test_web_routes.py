@@ -42,6 +42,7 @@ def client() -> TestClient:
         "/signup/confirm",
         "/account",
         "/admin",
+        "/auth/callback",
     ],
 )
 def test_app_pages_get_index_html_revalidated_every_time(client: TestClient, path: str) -> None:

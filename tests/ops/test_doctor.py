@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.oidc_provider import QUIET_AUTHLIB, running_provider
 from videoforge.config import load_settings
 from videoforge.doctor import diagnose
+from videoforge.testing.server import free_port
 
 UNREACHABLE_DB = "postgresql+psycopg://videoforge:secret@127.0.0.1:9/videoforge"
 
@@ -77,3 +79,26 @@ def test_unreachable_peer_is_a_problem(tmp_path: Path) -> None:
     (peer,) = [f for f in diagnose(settings) if f.check == "gallery role"]
     assert not peer.ok
     assert "GALLERY_SERVICE_URL" in str(peer.fix)
+
+
+@QUIET_AUTHLIB
+def test_the_identity_provider_is_tried(tmp_path: Path) -> None:
+    with running_provider() as provider:
+        settings = load_settings(
+            data_dir=tmp_path / "var", oidc_issuer=provider.url, oidc_client_id="web"
+        )
+        found = {f.check: f for f in diagnose(settings) if f.check.startswith("identity")}
+    assert found["identity provider keys"].ok, found
+    assert found["identity provider keys"].detail == f"1 signing key(s) at {provider.url}/jwks"
+    assert (
+        found["identity provider sign-in"].detail == f"sign-in at {provider.url}/oauth2/authorize"
+    )
+
+    gone = load_settings(
+        data_dir=tmp_path / "var", oidc_issuer=f"http://127.0.0.1:{free_port()}", oidc_client_id="w"
+    )
+    failed = {f.check: f for f in diagnose(gone) if f.check.startswith("identity")}
+    assert not failed["identity provider keys"].ok
+    assert not failed["identity provider sign-in"].ok
+    assert "could not be reached" in failed["identity provider sign-in"].detail
+    assert "VIDEOFORGE_OIDC_ISSUER" in str(failed["identity provider keys"].fix)

@@ -34,6 +34,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/assets/{name:path}"): PUBLIC,
     ("GET", "/{path:path}"): PUBLIC,
     # Accounts: who is asking is proved by the body (password, code, session, refresh token)
+    ("GET", "/api/auth/providers"): PUBLIC,  # the sign-in page asks before anyone signs in
     ("POST", "/api/auth/register"): PUBLIC,
     ("POST", "/api/auth/login"): PUBLIC,
     ("POST", "/api/auth/refresh"): PUBLIC,

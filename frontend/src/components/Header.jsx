@@ -16,8 +16,7 @@ export function Header() {
   const user = useUser();
   const { route } = useLocation();
   const onSignOut = async () => {
-    await signOut();
-    route('/');
+    if (!(await signOut())) route('/'); // else the browser is off to the provider's sign-out
   };
   return (
     <header class="site-header">

@@ -7,11 +7,12 @@ import { MfaSettings } from '../components/account/MfaSettings.jsx';
 import { Sessions } from '../components/account/Sessions.jsx';
 import { RequireUser } from '../components/RequireUser.jsx';
 import { usePageTitle } from '../hooks.js';
-import { useUser } from '../session.js';
+import { session, useUser } from '../session.js';
 
 export function Account() {
   usePageTitle('Your account');
   const user = useUser();
+  const provider = session.provider(); // signed in through an identity provider
   const { route } = useLocation();
   const [changes, setChanges] = useState(0); // a password change ends other sessions
   return (
@@ -26,12 +27,21 @@ export function Account() {
           <dt>Role</dt>
           <dd>{user?.role}</dd>
         </dl>
-        <MfaSettings />
-        <Sessions key={changes} />
-        <ChangePassword onChanged={() => setChanges((n) => n + 1)} />
+        {provider ? (
+          <p class="card" data-provider={provider.id}>
+            You sign in with {provider.name}: your password and two-step sign-in are managed
+            there.
+          </p>
+        ) : (
+          <>
+            <MfaSettings />
+            <Sessions key={changes} />
+            <ChangePassword onChanged={() => setChanges((n) => n + 1)} />
+          </>
+        )}
         <p>
           <button type="button" class="button secondary"
-            onClick={async () => { await signOut(); route('/'); }}>
+            onClick={async () => { if (!(await signOut())) route('/'); }}>
             Sign out
           </button>
         </p>

@@ -1,16 +1,19 @@
 // Signing in: the password, then (when the account has one) the second step, or the set-up of
-// an authenticator when an administrator requires two-step sign-in.
+// an authenticator when an administrator requires two-step sign-in. When the deployment has an
+// identity provider (Cognito or OIDC), a "Sign in with …" button goes there instead (oidc.js).
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { api } from '../api.js';
 import { signIn } from '../auth.js';
 import { MfaChallenge } from '../components/account/MfaChallenge.jsx';
 import { RecoveryCodes } from '../components/account/RecoveryCodes.jsx';
 import { TotpEnrol } from '../components/account/TotpEnrol.jsx';
 import { ErrorMessage, Field } from '../components/Field.jsx';
-import { useAction, usePageTitle } from '../hooks.js';
+import { useAction, useLoader, usePageTitle } from '../hooks.js';
+import { startSignIn } from '../oidc.js';
 
 // Only local paths: never send someone off-site after signing in.
-function safeNext(next) {
+export function safeNext(next) {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
@@ -20,6 +23,29 @@ function Unconfirmed({ error, login }) {
     <div class="alert error" role="alert">
       <p>{error.message}</p>
       <p><a href={`/signup/confirm?email=${encodeURIComponent(email)}`}>Enter the code</a></p>
+    </div>
+  );
+}
+
+// "Sign in with …" for each identity provider the deployment offers (usually none or one).
+function ProviderButtons({ next }) {
+  const options = useLoader((signal) => api('/api/auth/providers', { signal }), []);
+  const { busy, error, run } = useAction();
+  const providers = options.data?.providers || [];
+  if (options.error) {
+    return <p class="alert error" role="alert">{options.error.message}</p>;
+  }
+  if (!providers.length) return null;
+  return (
+    <div class="card providers">
+      <ErrorMessage error={error} />
+      {providers.map((provider) => (
+        <button key={provider.id} type="button" class="button" disabled={busy}
+          onClick={() => run(() => startSignIn(provider, safeNext(next)))}>
+          {provider.label}
+        </button>
+      ))}
+      <p class="muted">or with a VideoForge account:</p>
     </div>
   );
 }
@@ -76,6 +102,7 @@ export function SignIn() {
   return (
     <section class="page narrow">
       <h1>Sign in</h1>
+      <ProviderButtons next={query.next} />
       <form class="card form" onSubmit={onPassword}>
         {query.confirmed && (
           <p class="alert success" role="status">Your email is confirmed. Sign in to start.</p>

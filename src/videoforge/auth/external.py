@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import jwt
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from videoforge.auth.discovery import Discovery
 from videoforge.config import Settings
 from videoforge.db import User
 from videoforge.errors import ServiceUnavailable, Unauthorized
@@ -44,9 +44,7 @@ class ExternalVerifier:
     @classmethod
     def from_settings(cls, settings: Settings) -> ExternalVerifier | None:
         if settings.cognito_user_pool_id:
-            pool = settings.cognito_user_pool_id
-            region = settings.cognito_region or pool.split("_", 1)[0]
-            issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+            issuer = cognito_issuer(settings.cognito_user_pool_id, settings.cognito_region)
             return cls(
                 issuer=issuer,
                 jwks=_client(f"{issuer}/.well-known/jwks.json"),
@@ -97,18 +95,23 @@ class ExternalVerifier:
         return claims
 
 
+def cognito_issuer(pool_id: str, region: str | None = None) -> str:
+    """A user pool's issuer; its region is the pool id's prefix (eu-west-1_AbC) by default."""
+    return f"https://cognito-idp.{region or pool_id.split('_', 1)[0]}.amazonaws.com/{pool_id}"
+
+
 def _client(url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=10)
 
 
 def _discover_jwks_url(issuer: str) -> str:
+    fallback = f"{issuer}/.well-known/jwks.json"
     try:
-        answer = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
-        answer.raise_for_status()
-        return str(answer.json()["jwks_uri"])
-    except (httpx.HTTPError, KeyError, ValueError):
+        jwks_uri = Discovery(issuer).document().get("jwks_uri")
+    except ServiceUnavailable:
         # Fall back to the common location; a wrong one shows up as 503 on first use.
-        return f"{issuer}/.well-known/jwks.json"
+        return fallback
+    return jwks_uri if isinstance(jwks_uri, str) else fallback
 
 
 def groups_of(claims: dict[str, Any]) -> list[str]:

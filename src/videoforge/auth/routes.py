@@ -1,5 +1,6 @@
 """/api/auth (register, login, refresh, logout, me) and the public keys at /.well-known/jwks.json;
-email confirmation and passwords (account_routes.py) and second factors (mfa_routes.py) join in.
+email confirmation and passwords (account_routes.py), second factors (mfa_routes.py) and the
+external sign-in offered to the web app (provider_routes.py) join in.
 
 The router has no prefix so that both live on it; every path is written in full.
 """
@@ -14,6 +15,7 @@ from videoforge.auth import recovery, service, signin
 from videoforge.auth.account_routes import router as account_router
 from videoforge.auth.deps import BearerDep, CallerDep, CurrentUser
 from videoforge.auth.mfa_routes import router as mfa_router
+from videoforge.auth.provider_routes import router as provider_router
 from videoforge.auth.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -30,6 +32,7 @@ from videoforge.errors import BadRequest
 router = APIRouter(tags=["auth"])
 router.include_router(account_router)
 router.include_router(mfa_router)
+router.include_router(provider_router)
 
 
 @router.post("/api/auth/register", status_code=201, response_model=RegisterResponse)
