@@ -1,7 +1,8 @@
 # One image for every VideoForge role: `videoforge serve --roles gateway|auth|gallery|streaming`,
 # `videoforge worker`, `videoforge db upgrade`, `videoforge doctor`. ffmpeg comes with the
 # imageio-ffmpeg wheel, so the image needs no system packages.
-# Two stages: uv and its downloads stay in the first; the image keeps only the virtual environment.
+# Two stages: uv and its downloads stay in the first; the image keeps only the virtual environment,
+# as two layers: the dependencies (rebuilt only when uv.lock changes) and VideoForge itself.
 # Plain Dockerfile syntax (no BuildKit-only features): Docker, BuildKit and podman/buildah build it.
 FROM python:3.11-slim AS build
 
@@ -13,11 +14,13 @@ ENV UV_COMPILE_BYTECODE=1 \
 RUN pip install --no-cache-dir "uv==0.13.9"
 
 WORKDIR /app
-# Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --locked --no-dev --no-install-project
+# VideoForge itself goes under its own prefix, laid over the environment in the image below, so
+# that a code change leaves the dependencies' layer as it is.
 COPY src ./src
-RUN uv sync --locked --no-dev --no-editable
+RUN uv pip install --python .venv --no-deps --prefix /app/project . \
+    && rm -f /app/project/.lock
 
 
 FROM python:3.11-slim
@@ -35,6 +38,7 @@ RUN useradd --system --uid 10001 --user-group --no-create-home videoforge \
 WORKDIR /app
 # Owned by root: the app cannot change its own code.
 COPY --from=build /app/.venv /app/.venv
+COPY --from=build /app/project /app/.venv
 USER videoforge
 
 EXPOSE 8000
