@@ -19,7 +19,7 @@ tarball="$cache/base-$suite.tar"
 
 need() {
   command -v "$1" >/dev/null 2>&1 || {
-    echo "local-base: $1 is missing; install it: apt-get install podman buildah runc debootstrap" >&2
+    echo "local-base: $1 is missing; install it: apt-get install podman buildah runc debootstrap netavark" >&2
     exit 2
   }
 }

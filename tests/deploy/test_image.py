@@ -43,7 +43,7 @@ def image() -> str:
     if missing:
         pytest.skip(
             f"the container image check needs {', '.join(missing)}: "
-            "apt-get install podman buildah runc debootstrap"
+            "apt-get install podman buildah runc debootstrap netavark"
         )
     if os.geteuid() != 0:
         pytest.skip("the container image check runs as root (debootstrap and podman's runc)")
@@ -63,6 +63,7 @@ class Container:
 
     def __init__(self, name: str, port: int) -> None:
         self.name = name
+        self.port = port
         self.url = f"http://127.0.0.1:{port}"
 
     def exec(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -85,12 +86,15 @@ def container(image: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     data.mkdir()
     data.chmod(0o777)  # the image runs as its own user (uid 10001)
     running = Container(f"videoforge-test-{uuid.uuid4().hex[:8]}", free_port())
-    env = [f"--env={name}={value}" for name, value in FAST_ENV.items()]
-    publish = f"--publish=127.0.0.1:{running.url.rsplit(':', 1)[1]}:8000"
+    options = [
+        "--detach",
+        f"--name={running.name}",
+        f"--publish=127.0.0.1:{running.port}:8000",
+        f"--volume={data}:/data",
+        *(f"--env={name}={value}" for name, value in FAST_ENV.items()),
+    ]
     try:
-        started = podman(
-            "run", "--detach", f"--name={running.name}", publish, f"--volume={data}:/data", *env, image
-        )
+        started = podman("run", *options, image)
         assert started.returncode == 0, f"the container did not start:\n{started.stderr}"
         assert wait_until(lambda: running.answers("/api/health"), timeout=60), running.logs()
         yield running
