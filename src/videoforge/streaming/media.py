@@ -37,14 +37,11 @@ from videoforge.storage.content_types import content_type
 from videoforge.streaming import hls
 from videoforge.streaming.cdn import CdnLinks
 from videoforge.streaming.playback import video_key
-from videoforge.streaming.revocation import REDIRECT_SECONDS, media_gate
+from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED, media_gate
 from videoforge.streaming.signing import MediaToken, read_media_token
 
 INVALID_LINK = "This link has expired or is not valid for this video."
 NO_SUCH_FILE = "This video has no such file."
-# Said for a deleted video, a private one (to a link made while it was not) and a disabled
-# owner's alike, as the API does: to the holder of the link it no longer exists.
-REVOKED = "No video with this id exists, or it is private."
 
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"

@@ -31,6 +31,9 @@ REVOCATION_SECONDS = 60
 CACHE_SECONDS = 15
 REDIRECT_SECONDS = REVOCATION_SECONDS - CACHE_SECONDS
 MAX_CACHED_VIDEOS = 10_000  # ~1 MB at most; past it the cache starts over
+# Said for a deleted video, a private one (to a link made while it was not) and a disabled
+# owner's alike, as access.require_view does: to the holder of the link it no longer exists.
+REVOKED = "No video with this id exists, or it is private."
 
 
 @dataclass(frozen=True)

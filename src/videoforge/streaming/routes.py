@@ -24,7 +24,7 @@ from videoforge.streaming.playback import (
     video_key,
 )
 from videoforge.streaming.qualities import AUTO, find_rung, quality_menu
-from videoforge.streaming.revocation import owner_disabled
+from videoforge.streaming.revocation import REVOKED, owner_disabled
 from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, StreamOut
 from videoforge.streaming.signing import MediaLinks
 
@@ -36,7 +36,7 @@ def require_playable(db: Session, user: User | None, video_id: str) -> Video:
     disabled owner's videos, whose earlier links the media route refuses as well."""
     video = require_view(user, db.get(Video, video_id))
     if owner_disabled(db, video):
-        raise NotFound("No video with this id exists, or it is private.")
+        raise NotFound(REVOKED)
     return video
 
 
