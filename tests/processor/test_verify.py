@@ -72,6 +72,8 @@ def test_a_sub_second_clip_is_ready_and_every_listed_rendition_plays(
     streams = decode(ffmpeg, folder / MASTER_NAME, "-map", "0:v:0", *("-map", "0:a:0") * audio)
     assert "Video: h264" in streams
     assert ("Audio: aac" in streams) is audio
+    # Its seek previews and download too (the storyboard's one tile was rounded away before).
+    assert {"storyboard.jpg", "storyboard.vtt", "download.mp4"} <= set(job.stored())
 
 
 def test_a_sub_second_audio_only_upload_lists_its_audio(
