@@ -83,7 +83,7 @@ def test_storyboard_has_at_most_100_tiles() -> None:
 def test_storyboard_plan_and_map() -> None:
     layout = storyboard_layout(12.5, 640, 360)
     argv = plan_storyboard(layout, Path("/h/240p/index.m3u8"), Path("/o/s.jpg"), ffmpeg="ffmpeg")
-    assert option(argv, "-vf") == "fps=1/1,scale=160:90,setsar=1,tile=10x2"
+    assert option(argv, "-vf") == "fps=1/1:eof_action=pass,scale=160:90,setsar=1,tile=10x2"
     vtt = storyboard_vtt(layout, 12.5)
     assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nstoryboard.jpg#xywh=0,0,160,90")
     assert "00:00:10.000 --> 00:00:11.000\nstoryboard.jpg#xywh=0,90,160,90" in vtt

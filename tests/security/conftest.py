@@ -12,7 +12,7 @@ from tests.conftest import bearer, register
 from videoforge.auth import service
 from videoforge.context import Context
 from videoforge.db import Job, Video
-from videoforge.streaming.signing import media_url
+from videoforge.streaming.signing import Audience, media_url
 
 PASSWORD = "correct horse 42"
 MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\n360p/index.m3u8\n"
@@ -100,7 +100,9 @@ def world(client: TestClient) -> World:
         private_video=private_video,
         private_job=private_job,
         public_video=public_video,
-        media_token=token_of(media_url(secret, private_video, "hls/master.m3u8", ttl)),
+        media_token=token_of(
+            media_url(secret, private_video, "hls/master.m3u8", ttl, Audience.PRIVATE)
+        ),
         public_media_token=token_of(media_url(secret, public_video, "hls/master.m3u8", ttl)),
     )
 

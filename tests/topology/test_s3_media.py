@@ -1,5 +1,6 @@
 """Media links on the S3 store (a moto server): playlists are answered by the app, everything
-else is a 307 to a short-lived presigned URL of the bucket."""
+else is a 307 to a short-lived presigned URL of the bucket (or a CloudFront signed URL), short
+enough that revoking the link ends them within the revocation window."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from fastapi.testclient import TestClient
 from videoforge.app import create_app
 from videoforge.config import Settings, SettingsError, load_settings
 from videoforge.context import Context
+from videoforge.db import User, Video
 from videoforge.storage.s3 import S3Store
+from videoforge.streaming.revocation import CACHE_SECONDS, REDIRECT_SECONDS, media_gate
 from videoforge.streaming.signing import media_url
 from videoforge.testing.aws import CREDENTIALS, MotoServer, unique_name
 
@@ -56,6 +59,7 @@ def streaming_on_s3(
         }
     )
     with TestClient(create_app(on_s3)) as client:
+        add_video_row(context(client))
         store = context(client).store
         store.put_stream(f"videos/{VIDEO}/hls/360p/index.m3u8", [PLAYLIST])
         store.put_stream(f"videos/{VIDEO}/hls/360p/seg_00001.m4s", [SEGMENT])
@@ -68,6 +72,16 @@ def streaming(
 ) -> Iterator[TestClient]:
     with streaming_on_s3(aws, settings, monkeypatch) as client:
         yield client
+
+
+def add_video_row(ctx: Context) -> None:
+    """The row the media route's revocation check looks up: a public video of an active user."""
+    with ctx.sessions() as db:
+        owner = User(username="owner", email="owner@example.com", password_hash="-")
+        db.add(owner)
+        db.flush()
+        db.add(Video(id=VIDEO, user_id=owner.id, title="t", source_key="-", status="ready"))
+        db.commit()
 
 
 def context(client: TestClient) -> Context:
@@ -103,10 +117,29 @@ def test_presigned_urls_live_as_long_as_the_link_within_bounds(streaming: TestCl
         location = streaming.get(url, follow_redirects=False).headers["location"]
         return int(parse_qs(urlparse(location).query)["X-Amz-Expires"][0])
 
-    assert presigned_seconds(link(streaming, "hls/360p/seg_00001.m4s", ttl=6 * 3600)) == 3600
-    soon = link(streaming, "hls/360p/seg_00001.m4s", ttl=1)  # expiries round up to 10 min
+    long_link = link(streaming, "hls/360p/seg_00001.m4s", ttl=6 * 3600)
+    assert presigned_seconds(long_link) == REDIRECT_SECONDS  # 45 s: revocation ends it in time
+    soon = link(streaming, "hls/360p/seg_00001.m4s", ttl=20)
     left = int(soon.split("/")[3].split(".")[0]) - int(time.time())
-    assert abs(presigned_seconds(soon) - max(60, left)) <= 2
+    assert abs(presigned_seconds(soon) - left) <= 2
+
+
+def test_a_video_made_private_stops_redirecting_to_the_bucket(streaming: TestClient) -> None:
+    ctx = context(streaming)
+    clock = [1000.0]
+    media_gate(ctx).clock = lambda: clock[0]
+    segment = link(streaming, "hls/360p/seg_00001.m4s")
+    assert streaming.get(segment, follow_redirects=False).status_code == 307
+    with ctx.sessions() as db:
+        video = db.get(Video, VIDEO)
+        assert video is not None
+        video.visibility = "private"
+        db.commit()
+
+    clock[0] += CACHE_SECONDS
+    # The link and the bucket URLs it handed out: the latter expire REDIRECT_SECONDS after.
+    assert streaming.get(segment, follow_redirects=False).status_code == 404
+    assert streaming.get(link(streaming, "hls/360p/index.m3u8")).status_code == 404
 
 
 def test_playlists_and_head_are_answered_here(streaming: TestClient) -> None:
@@ -157,7 +190,7 @@ def test_with_a_cdn_segments_redirect_to_cloudfront_signed_urls(
     query = {name: values[0] for name, values in parse_qs(location.query).items()}
     assert query["Key-Pair-Id"] == "K2JCJMDEHXQW5F"
     expires = int(query["Expires"])
-    assert 60 <= expires - time.time() <= 3600
+    assert 0 < expires - time.time() <= REDIRECT_SECONDS + 1
     # CloudFront's own check: the canned policy, signed with the key pair's private key.
     policy = CloudFrontSigner("K2JCJMDEHXQW5F", lambda _: b"").build_policy(
         resource, date_less_than=datetime.fromtimestamp(expires, UTC)

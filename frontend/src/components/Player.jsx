@@ -1,34 +1,63 @@
 // The HLS player: hls.js wherever Media Source Extensions exist, the browser's own HLS otherwise
 // (iOS Safari). A quality menu offers Auto plus every rendition and switches while playing.
+// Every media request carries the newest media token, renewed before it runs out (mediaToken.js).
 // The hls.js instance is exposed as window.__vfPlayer and the playing rendition as
 // data-playing-level, for tests and for curious people with devtools.
 import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { mediaToken, withToken } from '../mediaToken.js';
 import { SeekBar } from './SeekBar.jsx';
 
 const AUTO = -1;
+const GONE = 'This video is no longer available.';
+
+// A media URL answered "expired" (403) or "no longer visible" (404).
+function refusedLink(data) {
+  return [403, 404].includes(data.response?.code);
+}
 
 function levelLabel(level) {
   return level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kbps`;
 }
 
-function useHls(videoRef, masterUrl, setError) {
+function useHls(videoRef, videoId, stream, setError) {
   const [hls, setHls] = useState(null);
   const [levels, setLevels] = useState([]);
   const [playing, setPlaying] = useState(null);
   useEffect(() => {
     const video = videoRef.current;
     if (!video || !Hls.isSupported()) return undefined;
-    const player = new Hls({ capLevelToPlayerSize: false });
+    const token = mediaToken(videoId, stream);
+    const player = new Hls({
+      capLevelToPlayerSize: false,
+      xhrSetup: async (xhr, url) => {
+        xhr.open('GET', withToken(url, await token.fresh()), true);
+      },
+    });
     let mediaRecoveries = 0;
+    let refusals = 0; // in a row: a file that stays refused with a fresh token is not coming back
+    player.on(Hls.Events.FRAG_LOADED, () => {
+      refusals = 0;
+    });
     player.on(Hls.Events.MANIFEST_PARSED, (_, data) =>
       setLevels(data.levels.map((level, index) => ({ index, label: levelLabel(level), ...level }))),
     );
     player.on(Hls.Events.LEVEL_SWITCHED, (_, data) => setPlaying(data.level));
     player.on(Hls.Events.ERROR, (_, data) => {
+      if (refusedLink(data)) token.refused();
       if (!data.fatal) return;
-      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR && refusedLink(data) && refusals < 3) {
+        refusals += 1;
+        // Renewed and loaded again where it stopped, unless the video is gone meanwhile.
+        token.renew().then(
+          () => player.startLoad(video.currentTime),
+          () => {
+            setError(GONE);
+            player.destroy();
+          },
+        );
+      } else if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
         player.startLoad();
       } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries < 2) {
         mediaRecoveries += 1;
@@ -38,7 +67,7 @@ function useHls(videoRef, masterUrl, setError) {
         player.destroy();
       }
     });
-    player.loadSource(masterUrl);
+    player.loadSource(stream.masterUrl);
     player.attachMedia(video);
     window.__vfPlayer = player;
     setHls(player);
@@ -49,16 +78,14 @@ function useHls(videoRef, masterUrl, setError) {
       setLevels([]);
       setPlaying(null);
     };
-  }, [masterUrl]);
+  }, [stream.masterUrl]);
   return { hls, levels, playing };
 }
 
-// Native HLS: each quality is its own playlist URL from the streaming API.
-async function switchNative(video, videoId, quality, stream) {
-  const url =
-    quality === 'auto'
-      ? stream.masterUrl
-      : (await api(`/api/stream/${videoId}`, { query: { quality } })).streamUrl;
+// Native HLS: each quality is its own playlist URL from the streaming API, asked for each time
+// so that its links are fresh ("auto" is the master playlist).
+async function switchNative(video, videoId, quality) {
+  const url = (await api(`/api/stream/${videoId}`, { query: { quality } })).streamUrl;
   const { currentTime, paused } = video;
   video.src = url;
   video.addEventListener('loadedmetadata', () => {
@@ -71,14 +98,27 @@ export function Player({ videoId, stream, poster, title, storyboardUrl }) {
   const videoRef = useRef(null);
   const [error, setError] = useState(null);
   const native = !Hls.isSupported();
-  const { hls, levels, playing } = useHls(videoRef, stream.masterUrl, setError);
+  const { hls, levels, playing } = useHls(videoRef, videoId, stream, setError);
   const [choice, setChoice] = useState('auto');
 
   useEffect(() => {
     const video = videoRef.current;
-    if (!native || !video) return;
-    if (video.canPlayType('application/vnd.apple.mpegurl')) video.src = stream.masterUrl;
-    else setError('Your browser cannot play HLS video. Try a recent Firefox, Chrome or Safari.');
+    if (!native || !video) return undefined;
+    if (!video.canPlayType('application/vnd.apple.mpegurl')) {
+      setError('Your browser cannot play HLS video. Try a recent Firefox, Chrome or Safari.');
+      return undefined;
+    }
+    video.src = stream.masterUrl;
+    // The browser's own HLS cannot be handed new tokens: when its links stop working, it
+    // starts again from fresh ones at the same place (once a minute at most).
+    let lastRenewal = 0;
+    const renew = () => {
+      if (Date.now() - lastRenewal < 60_000) return setError(GONE);
+      lastRenewal = Date.now();
+      return switchNative(video, videoId, 'auto').catch(() => setError(GONE));
+    };
+    video.addEventListener('error', renew);
+    return () => video.removeEventListener('error', renew);
   }, [native, stream.masterUrl]);
 
   const options = native
@@ -93,7 +133,7 @@ export function Player({ videoId, stream, poster, title, storyboardUrl }) {
     const value = e.currentTarget.value;
     setChoice(value);
     if (hls) hls.currentLevel = value === 'auto' ? AUTO : Number(value);
-    else switchNative(videoRef.current, videoId, value, stream).catch((err) => setError(err.message));
+    else switchNative(videoRef.current, videoId, value).catch((err) => setError(err.message));
   };
 
   return (

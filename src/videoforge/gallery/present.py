@@ -50,7 +50,7 @@ def video_out(
     ctx: Context, video: Video, user: User | None, owner: str | None, job_id: str | None
 ) -> VideoOut:
     # One token for all of a video's links, so they expire together.
-    links = MediaLinks.for_video(ctx, video.id) if video.status == "ready" else None
+    links = MediaLinks.for_video(ctx, video) if video.status == "ready" else None
     return VideoOut(
         id=video.id,
         title=video.title,

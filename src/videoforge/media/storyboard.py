@@ -41,9 +41,12 @@ def storyboard_layout(duration: float, width: int, height: int) -> Storyboard:
 
 
 def plan_storyboard(layout: Storyboard, source: Path, dest: Path, *, ffmpeg: str) -> list[str]:
-    """argv of one ffmpeg writing the sprite to dest; source may be an HLS media playlist."""
+    """argv of one ffmpeg writing the sprite to dest; source may be an HLS media playlist.
+    `eof_action=pass` keeps the last tile when the video ends less than half an interval after
+    it starts (the fps filter would round it away: a blank last tile, or no sprite at all for a
+    sub-second clip)."""
     chain = (
-        f"fps=1/{layout.interval},scale={layout.tile_width}:{layout.tile_height},setsar=1,"
+        f"fps=1/{layout.interval}:eof_action=pass,scale={layout.tile_width}:{layout.tile_height},setsar=1,"
         f"tile={layout.columns}x{layout.rows}"
     )
     return [

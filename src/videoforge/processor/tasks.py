@@ -2,8 +2,9 @@
 
 claim -> fetch source -> probe -> check limits -> choose ladder -> record media and renditions
 -> encode, with the pictures made beside it (progress, cancel; segments published as they are
-written) -> storyboard and MP4 download -> ready. Safe to run again on redelivery: a finished
-job is left alone and earlier outputs are replaced, never added to.
+written) -> verify every rendition (verify.py) -> storyboard and MP4 download -> ready. Safe to
+run again on redelivery: a finished job is left alone and earlier outputs are replaced, never
+added to.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from videoforge.processor.extras import Extras
 from videoforge.processor.ladder import choose_rungs
 from videoforge.processor.publisher import HlsPublisher
 from videoforge.processor.state import JobState
+from videoforge.processor.verify import Ladder, complete_master, verify_ladder
 from videoforge.worker.base import PermanentJobError
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,10 @@ class ProcessVideo:
             pictures.join()
         if not (out_dir / MASTER_NAME).is_file():
             raise PermanentJobError(DAMAGED)
+        ladder = Ladder(rungs, has_audio=facts.default_audio is not None)
+        if complete_master(out_dir, ladder):
+            log.info("job %s: wrote the variants ffmpeg left out of the master", state.job_id)
+        verify_ladder(self.ctx.ffmpeg, out_dir, ladder)
         if publisher:
             publisher.publish()  # the rest, and the playlists' final (VOD) versions
         extras.after_ladder(facts, rungs, out_dir)

@@ -8,6 +8,9 @@ path. On a store that presigns (S3), everything else is a 307 to a presigned URL
 so segment bytes never pass through this process; the bucket then needs a CORS rule allowing GET
 from the site's origin for browser players. With VIDEOFORGE_CDN_DOMAIN (and its key pair) the
 redirect goes to a CloudFront signed URL instead (streaming/cdn.py).
+
+Every answer first asks the revocation gate (streaming/revocation.py) whether the link still
+holds: a video made private, deleted, or whose owner was disabled answers 404 within a minute.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import hashlib
 import os
 import re
 import stat
-import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
@@ -35,7 +37,8 @@ from videoforge.storage.content_types import content_type
 from videoforge.streaming import hls
 from videoforge.streaming.cdn import CdnLinks
 from videoforge.streaming.playback import video_key
-from videoforge.streaming.signing import verify_media
+from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED, media_gate
+from videoforge.streaming.signing import MediaToken, read_media_token
 
 INVALID_LINK = "This link has expired or is not valid for this video."
 NO_SUCH_FILE = "This video has no such file."
@@ -44,9 +47,10 @@ NO_SUCH_FILE = "This video has no such file."
 IMMUTABLE_CACHE = "private, max-age=3600"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
 _CDN_KEY = "streaming.cdn"
-# Presigned store URLs (S3) last as long as the media link, within these bounds.
-PRESIGNED_MIN_SECONDS = 60
-PRESIGNED_MAX_SECONDS = 3600
+# Presigned store and CloudFront URLs last as long as the media link, within these bounds: at
+# most REDIRECT_SECONDS, so that revoking a link also ends the URLs it was redirected to in time.
+PRESIGNED_MIN_SECONDS = 5
+PRESIGNED_MAX_SECONDS = REDIRECT_SECONDS
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Length, Content-Range, Accept-Ranges, ETag",
@@ -85,14 +89,17 @@ MEDIA_PATH = "/media/{video_id}/{token}/{path:path}"
 
 @router.api_route(MEDIA_PATH, methods=["GET", "HEAD"], include_in_schema=False)
 def serve_media(video_id: str, token: str, path: str, request: Request, ctx: CtxDep) -> Response:
-    if not verify_media(ctx.tokens.media_secret, video_id, token):
+    media_token = read_media_token(ctx.tokens.media_secret, video_id, token)
+    if media_token is None:
         raise Forbidden(INVALID_LINK, code="invalid_media_link")
     key = _servable_key(video_id, path)
+    if not media_gate(ctx).allows(video_id, media_token.audience):
+        raise NotFound(REVOKED)
     if key.endswith(".m3u8"):
         return _playlist(ctx.store, key, request.headers)
     save_as = download_name(request.query_params.get("name")) if path == DOWNLOAD_NAME else None
     if isinstance(ctx.store, PresignedReads):
-        return _presigned(ctx, key, request, _seconds_left(token), save_as)
+        return _presigned(ctx, key, request, _presigned_seconds(media_token), save_as)
     return _file(ctx.store, key, request.headers, save_as)
 
 
@@ -203,11 +210,10 @@ class PresignedReads(Protocol):
     ) -> str: ...
 
 
-def _seconds_left(token: str) -> int:
-    """How long the (verified) media token still works, so a presigned URL outlives it by no
-    more than an hour and never ends before a minute."""
-    expires_at = int(token.partition(".")[0])
-    return min(max(expires_at - int(time.time()), PRESIGNED_MIN_SECONDS), PRESIGNED_MAX_SECONDS)
+def _presigned_seconds(token: MediaToken) -> int:
+    """How long a presigned URL works: as long as the media token still does, within bounds
+    (never so briefly that following the redirect could fail)."""
+    return min(max(token.seconds_left(), PRESIGNED_MIN_SECONDS), PRESIGNED_MAX_SECONDS)
 
 
 def _cdn(ctx: Context) -> CdnLinks | None:

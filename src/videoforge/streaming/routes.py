@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 
 from videoforge.access import require_view
 from videoforge.auth.deps import OptionalUser
 from videoforge.context import Context
-from videoforge.db import Video
+from videoforge.db import User, Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound
 from videoforge.media.download import DOWNLOAD_NAME
@@ -23,10 +24,20 @@ from videoforge.streaming.playback import (
     video_key,
 )
 from videoforge.streaming.qualities import AUTO, find_rung, quality_menu
+from videoforge.streaming.revocation import REVOKED, owner_disabled
 from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, StreamOut
 from videoforge.streaming.signing import MediaLinks
 
 api = APIRouter(prefix="/api/stream", tags=["streaming"])
+
+
+def require_playable(db: Session, user: User | None, video_id: str) -> Video:
+    """The video, if this viewer may see it and its media may be handed out: never for a
+    disabled owner's videos, whose earlier links the media route refuses as well."""
+    video = require_view(user, db.get(Video, video_id))
+    if owner_disabled(db, video):
+        raise NotFound(REVOKED)
+    return video
 
 
 def _picture_url(ctx: Context, links: MediaLinks, path: str) -> str | None:
@@ -46,7 +57,7 @@ def stream_info(
     video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser, quality: str = AUTO
 ) -> StreamOut:
     """Signed playlist URL for a quality (`auto` gives the adaptive master playlist)."""
-    video = require_view(user, db.get(Video, video_id))
+    video = require_playable(db, user, video_id)
     if video.status == "failed":
         reason = video.error or "Processing this video failed."
         raise Conflict(reason, code="processing_failed", status=video.status)
@@ -65,7 +76,7 @@ def stream_info(
                 code="unknown_quality",
             )
         path, chosen = rung["playlist"], rung["name"]
-    links = MediaLinks.for_video(ctx, video.id)
+    links = MediaLinks.for_video(ctx, video)
     pictures = _pictures(ctx, links)
     menu = quality_menu(playback.rungs, playback.available, playback.playable)
     return StreamOut(
@@ -86,7 +97,7 @@ def stream_info(
 @api.get("/{video_id}/qualities", response_model=QualitiesOut)
 def qualities(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> QualitiesOut:
     """The quality menu, highest first after "Auto"; `available` says what can play now."""
-    video = require_view(user, db.get(Video, video_id))
+    video = require_playable(db, user, video_id)
     playback = check_playback(ctx.store, video)
     menu = quality_menu(playback.rungs, playback.available, playback.playable)
     return QualitiesOut(qualities=[QualityOut(**entry) for entry in menu])
@@ -94,15 +105,15 @@ def qualities(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Qual
 
 @api.get("/{video_id}/thumbnail", response_model=PicturesOut)
 def thumbnail(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> PicturesOut:
-    video = require_view(user, db.get(Video, video_id))
-    return _pictures(ctx, MediaLinks.for_video(ctx, video.id))
+    video = require_playable(db, user, video_id)
+    return _pictures(ctx, MediaLinks.for_video(ctx, video))
 
 
 @api.get("/{video_id}/thumbnail.jpg", status_code=307, response_class=RedirectResponse)
 def thumbnail_image(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> RedirectResponse:
     """Redirects to the signed thumbnail, so `<img src>` can point here."""
-    video = require_view(user, db.get(Video, video_id))
-    url = _picture_url(ctx, MediaLinks.for_video(ctx, video.id), THUMBNAIL_NAME)
+    video = require_playable(db, user, video_id)
+    url = _picture_url(ctx, MediaLinks.for_video(ctx, video), THUMBNAIL_NAME)
     if url is None:
         raise NotFound("This video has no thumbnail yet.")
     return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, max-age=60"})
@@ -111,7 +122,7 @@ def thumbnail_image(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -
 @api.get("/{video_id}/download", status_code=307, response_class=RedirectResponse)
 def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> RedirectResponse:
     """Redirects to the signed MP4 download, once the video is ready."""
-    video = require_view(user, db.get(Video, video_id))
+    video = require_playable(db, user, video_id)
     if video.status == "failed":
         reason = video.error or "Processing this video failed."
         raise Conflict(reason, code="processing_failed", status=video.status)
@@ -119,7 +130,7 @@ def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Redir
         raise Conflict(
             "The download is made when processing ends.", code="not_ready", status=video.status
         )
-    url = _picture_url(ctx, MediaLinks.for_video(ctx, video.id), DOWNLOAD_NAME)
+    url = _picture_url(ctx, MediaLinks.for_video(ctx, video), DOWNLOAD_NAME)
     if url is None:
         raise NotFound("This video has no download (audio-only videos have none).")
     url = f"{url}?{urlencode({'name': video.title})}"  # saved under the video's title
