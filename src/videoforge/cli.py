@@ -79,6 +79,7 @@ def worker() -> None:
     from videoforge.metrics import WorkerPresence
     from videoforge.processor.tasks import ProcessVideo
     from videoforge.worker.loop import WorkerPool
+    from videoforge.worker.protection import ScaleInProtection
 
     settings = settings_or_exit()
     configure_logging(settings)
@@ -90,9 +91,15 @@ def worker() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: pool.stop())
     err.print(f"VideoForge worker running {settings.worker_concurrency} job(s) at a time")
+    # On ECS: scaling in stops only tasks with no job running (workers.py in deploy/aws).
+    protection = ScaleInProtection.from_environment(lambda: pool.running_jobs > 0)
     pool.start()
     presence.start()
+    if protection:
+        protection.start()
     pool.run_until_stopped()
+    if protection:
+        protection.stop()
     presence.stop()
     ctx.close()
 
