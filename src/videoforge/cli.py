@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from videoforge.config import ROLE_NAMES, Settings, SettingsError, load_settings
+from videoforge.deploy_aws import deploy_app
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(dlq_app, name="dlq")
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(deploy_app, name="deploy")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
@@ -10,10 +13,13 @@ from videoforge_aws.settings import DeploySettings
 from videoforge_aws.stack import VideoForgeStack
 
 STACK_NAME = "VideoForge"
+CDK_JSON = Path(__file__).resolve().parents[1] / "cdk.json"
 
 
 def build_app(context: dict[str, object] | None = None, outdir: str | None = None) -> App:
-    app = App(context=context or {}, outdir=outdir)
+    """The app; `context` adds to cdk.json's (the feature flags `cdk init` sets), as -c does."""
+    flags = json.loads(CDK_JSON.read_text())["context"]
+    app = App(context={**flags, **(context or {})}, outdir=outdir)
     settings = DeploySettings.from_context(app)
     stack = VideoForgeStack(
         app,
@@ -22,5 +28,9 @@ def build_app(context: dict[str, object] | None = None, outdir: str | None = Non
         description=f"VideoForge ({settings.shape} shape)",
     )
     suppress(stack)
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    # Synthesis fails on any finding not acknowledged in nag.py; the acknowledged ones are
+    # written into the resources' Metadata (cdk_nag.rules_to_suppress) as an audit trail.
+    Validations.of(app).add_plugins(
+        AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True)
+    )
     return app

@@ -51,7 +51,6 @@ class Edge(Construct):
                 response_headers_policy=cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS,
             ),
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             enable_logging=True,
             log_bucket=data.access_logs,

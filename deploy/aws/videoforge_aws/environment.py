@@ -116,4 +116,3 @@ def environment(role: str, w: Wiring) -> RoleEnvironment:
         for peer, url in w.peers.items():
             env.plain[f"{peer.upper()}_SERVICE_URL"] = url
     return env
-

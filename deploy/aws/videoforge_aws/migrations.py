@@ -149,4 +149,3 @@ class Migrations(Construct):
             log_group=log_group(self, f"{id}Logs", days),
             logging_format=lambda_.LoggingFormat.JSON,
         )
-

@@ -50,7 +50,9 @@ class Network(Construct):
         # Containers without a NAT gateway sit in public subnets with a public address (for
         # image pulls and AWS APIs); their security group still admits only the load balancers.
         self.task_subnets = ec2.SubnetSelection(
-            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS if settings.nat else ec2.SubnetType.PUBLIC
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
+            if settings.nat
+            else ec2.SubnetType.PUBLIC
         )
         self.assign_public_ip = not settings.nat
         self.public_subnets = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC)
@@ -88,4 +90,3 @@ class Network(Construct):
         return ec2.SecurityGroup(
             self, id, vpc=self.vpc, description=description, allow_all_outbound=True
         )
-

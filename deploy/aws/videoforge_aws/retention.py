@@ -27,6 +27,4 @@ def retention(days: int) -> logs.RetentionDays:
 
 
 def log_group(scope: Construct, id: str, days: int) -> logs.LogGroup:
-    return logs.LogGroup(
-        scope, id, retention=retention(days), removal_policy=RemovalPolicy.DESTROY
-    )
+    return logs.LogGroup(scope, id, retention=retention(days), removal_policy=RemovalPolicy.DESTROY)

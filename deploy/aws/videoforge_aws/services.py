@@ -67,9 +67,7 @@ class HttpServices(Construct):
     def _register(
         self, role: str, service: ecs.FargateService, edge: Edge
     ) -> elbv2.ApplicationTargetGroup:
-        target = service.load_balancer_target(
-            container_name="videoforge", container_port=HTTP_PORT
-        )
+        target = service.load_balancer_target(container_name="videoforge", container_port=HTTP_PORT)
         group = elbv2.ApplicationTargetGroup(
             self,
             f"{role.capitalize()}Targets",

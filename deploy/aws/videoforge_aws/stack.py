@@ -159,9 +159,7 @@ class VideoForgeStack(Stack):
                 allowed_pattern=secret_arn,
                 no_echo=True,
             ),
-            "CdnPublicKeyPem": param(
-                "CdnPublicKeyPem", "The public half of that RSA key, in PEM"
-            ),
+            "CdnPublicKeyPem": param("CdnPublicKeyPem", "The public half of that RSA key, in PEM"),
             "WorkerMin": param(
                 "WorkerMin",
                 "Fewest worker tasks (at least 1: backlog per worker is undefined with none)",
