@@ -100,7 +100,7 @@ def synth(
         out.print(f"{template} ({resources} resources)")
 
 
-def _cdk(command: list[str], shape: str, context: list[str] | None) -> None:
+def _npx() -> str:
     _needs_cdk_app()
     npx = shutil.which("npx")
     if npx is None:
@@ -108,6 +108,11 @@ def _cdk(command: list[str], shape: str, context: list[str] | None) -> None:
             "The AWS CDK CLI runs on Node.js, which is not installed: install Node.js 22 or "
             "newer (https://nodejs.org), then try again."
         )
+    return npx
+
+
+def _cdk(command: list[str], shape: str, context: list[str] | None) -> None:
+    npx = _npx()
     argv = [npx, "--yes", CDK_CLI, *command, "--app", f"{sys.executable} app.py"]
     for name, value in _context(shape, context).items():
         argv += ["--context", f"{name}={value}"]
@@ -155,7 +160,8 @@ def deploy(
     """Create or update the stack (makes the two key secrets first, if missing)."""
     if workers_max < workers_min:
         raise _fail("--workers-max must be at least --workers-min")
-    _needs_cdk_app()
+    _npx()
+    _context(shape, context)  # a bad --shape or --context before any AWS call
     parameters = {
         "CertificateArn": certificate_arn,
         "DomainName": domain,
