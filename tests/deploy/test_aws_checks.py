@@ -67,3 +67,16 @@ def test_every_acknowledgement_still_applies_somewhere(
     for accepted in ACCEPTED:
         for pattern in accepted.paths:
             assert fnmatch.filter(paths, pattern), f"{accepted.rule}: nothing at {pattern}"
+
+
+def test_the_architecture_picture_matches_the_templates(synth_shape: object) -> None:
+    from tests.deploy.aws_synth import CDK_APP_DIR, SHAPES
+
+    cdk_app_on_path()
+    sys.path.insert(0, str(CDK_APP_DIR))
+    import diagram  # deploy/aws/diagram.py
+
+    templates = {shape: synth_shape(shape).template for shape in SHAPES}  # type: ignore[operator]
+    assert diagram.DOC.read_text() == diagram.document(templates), (
+        "docs/aws-architecture.md is stale: run `uv run python deploy/aws/diagram.py`"
+    )
