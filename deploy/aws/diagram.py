@@ -252,7 +252,10 @@ def synthesize_all() -> dict[str, dict[str, Any]]:
     templates = {}
     for shape in SHAPES:
         with tempfile.TemporaryDirectory() as out:
-            context = {"videoforge:shape": shape, "aws:cdk:bundling-stacks": []}
+            context: dict[str, object] = {
+                "videoforge:shape": shape,
+                "aws:cdk:bundling-stacks": [],
+            }
             build_app(context, outdir=out).synth()
             templates[shape] = json.loads((Path(out) / "VideoForge.template.json").read_text())
     return templates

@@ -88,7 +88,7 @@ def synth(
     if not bundle:
         settings["aws:cdk:bundling-stacks"] = []  # type: ignore[assignment]
     sys.path.insert(0, str(CDK_APP_DIR))
-    from videoforge_aws.app import build_app  # type: ignore[import-not-found]
+    from videoforge_aws.app import build_app
 
     try:
         assembly = build_app(settings, outdir=str(out_dir)).synth()
@@ -131,7 +131,7 @@ def _key_parameters() -> dict[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     sys.path.insert(0, str(CDK_APP_DIR))
-    from videoforge_aws.keys import ensure_key_secrets  # type: ignore[import-not-found]
+    from videoforge_aws.keys import ensure_key_secrets
 
     try:
         keys = ensure_key_secrets(boto3.client("secretsmanager"), STACK_NAME)

@@ -384,7 +384,7 @@ def test_one_least_privilege_role_per_videoforge_role(synthesized: Synthesized) 
         "processor": task_role(["worker"]),
         "migrate": task_role(["db", "upgrade"]),
     }
-    for key, function in synthesized.resources("AWS::Lambda::Function").items():
+    for _key, function in synthesized.resources("AWS::Lambda::Function").items():
         handler = function["Properties"]["Handler"]
         if handler.startswith("videoforge.serverless."):
             role = handler.rsplit(".", 1)[1].removesuffix("_handler")

@@ -84,8 +84,8 @@ class Workers(Construct):
             service_namespace=appscaling.ServiceNamespace.ECS,
             scalable_dimension="ecs:service:DesiredCount",
             resource_id=f"service/{tasks.cluster.cluster_name}/{self.service.service_name}",
-            min_capacity=min_workers,  # type: ignore[arg-type]
-            max_capacity=max_workers,  # type: ignore[arg-type]
+            min_capacity=min_workers,
+            max_capacity=max_workers,
         )
         # L1: the L2 target-tracking helpers take one metric, not a metric-math expression.
         self.policy = appscaling.CfnScalingPolicy(
@@ -95,7 +95,7 @@ class Workers(Construct):
             policy_type="TargetTrackingScaling",
             scaling_target_id=target.scalable_target_id,
             target_tracking_scaling_policy_configuration=appscaling.CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty(
-                target_value=target_backlog,  # type: ignore[arg-type]
+                target_value=target_backlog,
                 scale_out_cooldown=SCALE_OUT_COOLDOWN,
                 scale_in_cooldown=SCALE_IN_COOLDOWN,
                 customized_metric_specification=appscaling.CfnScalingPolicy.CustomizedMetricSpecificationProperty(
