@@ -216,6 +216,9 @@ def test_the_bucket_is_private_and_read_only_through_cloudfront(synthesized: Syn
         "RestrictPublicBuckets": True,
     }
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    (cors,) = properties["CorsConfiguration"]["CorsRules"]
+    assert cors["AllowedOrigins"] == [{"Fn::Join": ["", ["https://", {"Ref": "DomainName"}]]}]
+    assert "PUT" in cors["AllowedMethods"] and cors["ExposedHeaders"] == ["ETag"]
     rules = {r["Id"]: r for r in properties["LifecycleConfiguration"]["Rules"]}
     assert rules["unfinished-multipart-uploads"]["AbortIncompleteMultipartUpload"] == {
         "DaysAfterInitiation": 2
@@ -421,6 +424,9 @@ def test_every_log_group_keeps_logs_for_a_while(synthesized: Synthesized) -> Non
         options = container(task)["LogConfiguration"]["Options"]
         assert options["awslogs-group"]["Ref"] in groups
     assert not synthesized.resources("Custom::LogRetention")
+    # Services that would make a log group of their own without retention export nothing.
+    database = synthesized.one("AWS::RDS::DBInstance")["Properties"]
+    assert not database.get("EnableCloudwatchLogsExports")
 
 
 def test_migrations_run_once_before_anything_rolls(synthesized: Synthesized) -> None:

@@ -22,7 +22,13 @@ WORK_PREFIXES = ("uploads/", "doctor/")
 
 class Data(Construct):
     def __init__(
-        self, scope: Construct, id: str, *, settings: DeploySettings, network: Network
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: DeploySettings,
+        network: Network,
+        public_url: str,
     ) -> None:
         super().__init__(scope, id)
         keep = RemovalPolicy.RETAIN if settings.keep_data else RemovalPolicy.DESTROY
@@ -50,8 +56,7 @@ class Data(Construct):
             removal_policy=RemovalPolicy.SNAPSHOT if settings.keep_data else RemovalPolicy.DESTROY,
             multi_az=False,
             auto_minor_version_upgrade=True,
-            cloudwatch_logs_exports=["postgresql"],
-            cloudwatch_logs_retention=None,
+            # No log export: RDS would make its log group without a retention period.
         )
         self.db_secret = self.database.secret
         assert self.db_secret is not None
@@ -83,6 +88,17 @@ class Data(Construct):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            # Browsers PUT uploads straight to presigned URLs (videoforge.gallery.direct_upload)
+            # and read each part's ETag.
+            cors=[
+                s3.CorsRule(
+                    allowed_origins=[public_url],
+                    allowed_methods=[s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=3600,
+                )
+            ],
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="media/",
             lifecycle_rules=[

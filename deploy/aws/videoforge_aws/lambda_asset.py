@@ -105,4 +105,8 @@ def code() -> lambda_.Code:
 
 
 def _run(*argv: str) -> None:
+    if shutil.which(argv[0]) is None:
+        raise RuntimeError(
+            f"building the Lambda asset needs {argv[0]} on PATH (https://docs.astral.sh/uv/)"
+        )
     subprocess.run(argv, cwd=REPO_ROOT, check=True)

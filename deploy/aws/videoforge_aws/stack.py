@@ -34,8 +34,8 @@ class VideoForgeStack(Stack):
         p = self._parameters()
 
         network = Network(self, "Network", settings=settings)
-        data = Data(self, "Data", settings=settings, network=network)
         public_url = f"https://{p['DomainName'].value_as_string}"
+        data = Data(self, "Data", settings=settings, network=network, public_url=public_url)
         identity = Identity(self, "Identity", settings=settings, public_url=public_url)
         edge = Edge(
             self,
