@@ -3,13 +3,15 @@ the acknowledged findings, each with its reason."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
-from tests.deploy.aws_synth import SYNTH_TIMEOUT, Synthesized, cdk_app_on_path
+from tests.deploy.aws_synth import SHAPES, SYNTH_TIMEOUT, Synthesized, cdk_app_on_path
 
 pytestmark = pytest.mark.timeout(SYNTH_TIMEOUT)
 
@@ -49,34 +51,32 @@ def test_cdk_nag_acknowledgements_are_in_the_template_with_their_reasons(
 
 
 def test_every_acknowledgement_still_applies_somewhere(
-    synth_shape: object,
+    synth_shape: Callable[[str], Synthesized],
 ) -> None:
     """A suppression whose construct is gone would hide a future finding there."""
-    from tests.deploy.aws_synth import SHAPES
-
     cdk_app_on_path()
-    import fnmatch
-
     from videoforge_aws.nag import ACCEPTED
 
     paths = [
         path.removeprefix("VideoForge/")
         for shape in SHAPES
-        for path in synth_shape(shape).construct_paths()  # type: ignore[operator]
+        for path in synth_shape(shape).construct_paths()
     ]
     for accepted in ACCEPTED:
         for pattern in accepted.paths:
             assert fnmatch.filter(paths, pattern), f"{accepted.rule}: nothing at {pattern}"
 
 
-def test_the_architecture_picture_matches_the_templates(synth_shape: object) -> None:
-    from tests.deploy.aws_synth import CDK_APP_DIR, SHAPES
+def test_the_architecture_picture_matches_the_templates(
+    synth_shape: Callable[[str], Synthesized],
+) -> None:
+    from tests.deploy.aws_synth import CDK_APP_DIR
 
     cdk_app_on_path()
     sys.path.insert(0, str(CDK_APP_DIR))
     import diagram  # deploy/aws/diagram.py
 
-    templates = {shape: synth_shape(shape).template for shape in SHAPES}  # type: ignore[operator]
+    templates = {shape: synth_shape(shape).template for shape in SHAPES}
     assert diagram.DOC.read_text() == diagram.document(templates), (
         "docs/aws-architecture.md is stale: run `uv run python deploy/aws/diagram.py`"
     )
