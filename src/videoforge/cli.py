@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from videoforge.config import ROLE_NAMES, Settings, SettingsError, load_settings
+from videoforge.deploy_aws import deploy_app
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(dlq_app, name="dlq")
 keys_app = typer.Typer(help="Token signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+app.add_typer(deploy_app, name="deploy")
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -79,6 +81,7 @@ def worker() -> None:
     from videoforge.metrics import WorkerPresence
     from videoforge.processor.tasks import ProcessVideo
     from videoforge.worker.loop import WorkerPool
+    from videoforge.worker.protection import ScaleInProtection
 
     settings = settings_or_exit()
     configure_logging(settings)
@@ -90,9 +93,15 @@ def worker() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: pool.stop())
     err.print(f"VideoForge worker running {settings.worker_concurrency} job(s) at a time")
+    # On ECS: scaling in stops only tasks with no job running (workers.py in deploy/aws).
+    protection = ScaleInProtection.from_environment(lambda: pool.running_jobs > 0)
     pool.start()
     presence.start()
+    if protection:
+        protection.start()
     pool.run_until_stopped()
+    if protection:
+        protection.stop()
     presence.stop()
     ctx.close()
 

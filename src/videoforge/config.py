@@ -181,6 +181,11 @@ class Settings(BaseSettings):
     cdn_private_key_path: Path | None = Field(
         default=None, description="PEM file of the RSA private key matching cdn_key_pair_id"
     )
+    cdn_private_key_pem: str | None = Field(
+        default=None,
+        description="The same key as PEM text instead of a file (from a secret store; `\\n` "
+        "escapes are accepted)",
+    )
 
     # Uploads
     max_upload_bytes: int = Field(default=10 * 1024**3, gt=0)
@@ -432,14 +437,12 @@ def _check_cdn(settings: Settings) -> list[str]:
     if not settings.cdn_domain:
         return []
     why = "VIDEOFORGE_CDN_DOMAIN is set, so VideoForge signs CloudFront URLs and needs it"
-    problems = _missing(
-        settings,
-        {
-            "cdn_key_pair_id": "VIDEOFORGE_CDN_KEY_PAIR_ID",
-            "cdn_private_key_path": "VIDEOFORGE_CDN_PRIVATE_KEY_PATH",
-        },
-        why,
-    )
+    problems = _missing(settings, {"cdn_key_pair_id": "VIDEOFORGE_CDN_KEY_PAIR_ID"}, why)
+    if not (settings.cdn_private_key_path or settings.cdn_private_key_pem):
+        problems.append(
+            f"VIDEOFORGE_CDN_PRIVATE_KEY_PATH: {why}; set it to the PEM file of the private key "
+            "(or give the PEM text itself in VIDEOFORGE_CDN_PRIVATE_KEY_PEM)"
+        )
     key = settings.cdn_private_key_path
     if key is not None and not key.is_file():
         problems.append(

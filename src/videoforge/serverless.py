@@ -9,9 +9,11 @@ for any other process (see docs/serverless.md). API Gateway REST APIs (payload v
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,11 @@ def build_handler(role: str) -> Mangum:
     from videoforge.app import create_app
     from videoforge.context import build_context
 
+    try:
+        load_secrets(os.environ)
+    except SecretsError as exc:
+        log.error("configuration problem: %s", exc)
+        raise
     overrides: dict[str, object] = {"roles": [role]}
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and "VIDEOFORGE_DATA_DIR" not in os.environ:
         # Only /tmp is writable on Lambda; the default ./var is inside the read-only package.
@@ -72,6 +79,55 @@ def build_handler(role: str) -> Mangum:
     # Mangum runs the app's lifespan around every invocation; with the context built here the
     # lifespan only hands it to the app, and never closes it.
     return Mangum(RestorePrefix(app, prefixes), lifespan="auto")
+
+
+# {"DB_PASSWORD": {"arn": "<secret ARN>", "field": "password"}, "JWT_SECRET": {"arn": ...}}
+SECRETS_ENV = "VIDEOFORGE_SECRETS"
+
+
+class SecretsError(RuntimeError):
+    """A secret named in VIDEOFORGE_SECRETS could not be read."""
+
+
+def load_secrets(environ: MutableMapping[str, str], client: Any = None) -> list[str]:
+    """Fill environment variables from Secrets Manager, as ECS does for containers.
+
+    Lambda has no such injection, and a secret in a function's plain environment would show in
+    its configuration. VIDEOFORGE_SECRETS names each variable's secret (its ARN, and the JSON
+    field to take when the secret is a JSON object); a variable already set is left alone.
+    Returns the names filled in.
+    """
+    spec = environ.get(SECRETS_ENV)
+    if not spec:
+        return []
+    try:
+        wanted = json.loads(spec)
+        refs = {str(name): (ref["arn"], ref.get("field")) for name, ref in wanted.items()}
+    except (ValueError, AttributeError, KeyError, TypeError):
+        raise SecretsError(
+            f'{SECRETS_ENV} must be a JSON object {{"NAME": {{"arn": ..., "field": ...}}}}'
+        ) from None
+    if client is None:
+        import boto3
+
+        client = boto3.client("secretsmanager")
+    filled = []
+    for name, (arn, field) in refs.items():
+        if name in environ:
+            continue
+        try:
+            value = client.get_secret_value(SecretId=arn)["SecretString"]
+            if field:
+                value = json.loads(value)[field]
+        except Exception as exc:
+            raise SecretsError(
+                f"{name}: could not read {arn}{f' (field {field})' if field else ''} from "
+                f"Secrets Manager: {exc}; check the ARN and that the function's role may "
+                "secretsmanager:GetSecretValue on it"
+            ) from exc
+        environ[name] = str(value)
+        filled.append(name)
+    return filled
 
 
 class RestorePrefix:

@@ -162,23 +162,31 @@ def test_forged_links_never_reach_the_bucket(streaming: TestClient) -> None:
     assert streaming.get(source, follow_redirects=False).status_code == 404
 
 
+# The key as a file, or as PEM text from a secret store (one line with \n escapes).
+@pytest.mark.parametrize("key_given_as", ["path", "pem"])
 def test_with_a_cdn_segments_redirect_to_cloudfront_signed_urls(
-    aws: MotoServer, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    aws: MotoServer,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    key_given_as: str,
 ) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = tmp_path / "cloudfront.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+    pem_bytes = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
     )
-    cdn = {
+    pem = tmp_path / "cloudfront.pem"
+    pem.write_bytes(pem_bytes)
+    cdn: dict[str, object] = {
         "cdn_domain": "d111111abcdef8.cloudfront.net",
         "cdn_key_pair_id": "K2JCJMDEHXQW5F",
-        "cdn_private_key_path": pem,
     }
+    if key_given_as == "path":
+        cdn["cdn_private_key_path"] = pem
+    else:
+        cdn["cdn_private_key_pem"] = pem_bytes.decode().replace("\n", "\\n")
     with streaming_on_s3(aws, settings, monkeypatch, **cdn) as client:
         resp = client.get(link(client, "hls/360p/seg_00001.m4s"), follow_redirects=False)
         playlist = client.get(link(client, "hls/360p/index.m3u8"))

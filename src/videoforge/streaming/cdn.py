@@ -35,10 +35,15 @@ class CdnLinks:
 
     @classmethod
     def from_settings(cls, settings: Settings, prefix: str = "") -> CdnLinks | None:
-        """None when no CDN is configured (load_settings checked the three settings)."""
-        if not (settings.cdn_domain and settings.cdn_key_pair_id and settings.cdn_private_key_path):
+        """None when no CDN is configured (load_settings checked the settings)."""
+        if not (settings.cdn_domain and settings.cdn_key_pair_id):
             return None
-        pem = Path(settings.cdn_private_key_path).read_bytes()
+        if settings.cdn_private_key_pem:
+            pem = settings.cdn_private_key_pem.replace("\\n", "\n").encode()
+        elif settings.cdn_private_key_path:
+            pem = Path(settings.cdn_private_key_path).read_bytes()
+        else:
+            return None
         return cls(settings.cdn_domain, settings.cdn_key_pair_id, pem, prefix)
 
     def url(self, key: str, expires_in: int) -> str:
