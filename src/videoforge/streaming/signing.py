@@ -37,8 +37,9 @@ def sign_media(secret: bytes, video_id: str, ttl_seconds: int, now: float | None
 
 def verify_media(secret: bytes, video_id: str, token: str, now: float | None = None) -> bool:
     expires_text, _, mac = token.partition(".")
-    # Non-ASCII text would make int() and compare_digest raise instead of refusing.
-    if not token.isascii() or not expires_text.isdigit() or not mac:
+    # Non-ASCII text would make int() and compare_digest raise instead of refusing, and so
+    # would more digits than int() converts (4300); no real expiry has more than 12.
+    if not token.isascii() or not expires_text.isdigit() or len(expires_text) > 12 or not mac:
         return False
     expires_at = int(expires_text)
     if expires_at < (now if now is not None else time.time()):
