@@ -146,7 +146,8 @@ def schema_fields(app: FastAPI) -> dict[tuple[str, str], tuple[list[str], list[s
         for method, operation in operations.items():
             query = [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
             body = operation.get("requestBody", {}).get("content", {})
-            schema = next(iter(body.values()), {}).get("schema", {})
+            first: dict[str, Any] = next(iter(body.values()), {})
+            schema: dict[str, Any] = first.get("schema", {})
             for option in [schema, *schema.get("anyOf", [])]:
                 if "$ref" in option:
                     schema = schemas[option["$ref"].rsplit("/", 1)[1]]
