@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import bearer, register
+from videoforge.app import create_app
+from videoforge.config import SettingsError, load_settings
 from videoforge.testing.server import ServerProcess
 
 from .conftest import World
@@ -185,3 +187,45 @@ def test_x_forwarded_for_is_believed_only_from_trusted_proxies(tmp_path: Path) -
         assert "203.0.113.4" in server.log()
     finally:
         server.stop()
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            data_dir=tmp_path / "var", trusted_proxies="10.0.0.0/8, proxy.local, 300.1.1.1"
+        )
+    [problem] = refused.value.problems
+    assert problem.startswith("VIDEOFORGE_TRUSTED_PROXIES: not an IP address or network: ")
+    assert "proxy.local, 300.1.1.1" in problem
+    settings = load_settings(data_dir=tmp_path / "var", trusted_proxies="10.0.0.0/8,127.0.0.1")
+    assert settings.trusted_proxies == ["10.0.0.0/8", "127.0.0.1/32"]
+
+
+def test_the_throttle_counts_the_address_a_trusted_proxy_gives(tmp_path: Path) -> None:
+    settings = load_settings(
+        data_dir=tmp_path / "var",
+        roles=["auth"],
+        require_email_confirmation=False,
+        auth_max_attempts=2,
+        trusted_proxies="10.0.0.0/8",
+    )
+    app = create_app(settings)
+    body = {"username": "pam", "email": "pam@example.com", "password": PASSWORD}
+
+    def wrong_logins(client: TestClient, forwarded: list[str]) -> list[int]:
+        wrong = {"username": "pam", "password": "not the password"}
+        return [
+            client.post("/api/auth/login", json=wrong, headers={"x-forwarded-for": xff}).status_code
+            for xff in forwarded
+        ]
+
+    with TestClient(app, client=("10.1.2.3", 5000)) as proxy:
+        assert proxy.post("/api/auth/register", json=body).status_code == 201
+        # One client behind the proxy uses up its allowance; another has its own.
+        assert wrong_logins(proxy, ["198.51.100.1"] * 3 + ["198.51.100.2"]) == [401, 401, 429, 401]
+    with TestClient(app, client=("192.0.2.1", 5000)) as stranger:  # not a proxy: header ignored
+        assert wrong_logins(stranger, ["198.51.100.3", "198.51.100.4", "198.51.100.5"]) == [
+            401,
+            401,
+            429,
+        ]
