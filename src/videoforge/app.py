@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from videoforge import __version__
 from videoforge.config import Settings
@@ -18,6 +19,7 @@ from videoforge.health import router as health_router
 from videoforge.logs import RequestIdMiddleware
 from videoforge.metrics import WorkerPresence
 from videoforge.metrics import router as metrics_router
+from videoforge.request_checks import RequestChecks
 from videoforge.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,13 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(RequestChecks)
     app.add_middleware(RequestIdMiddleware)
+    if settings.trusted_proxies:
+        # Outermost, so that everything inside (throttle, logs, the gateway's forwarding) sees
+        # the client's address. Only these peers' X-Forwarded-For is believed; `serve` turns
+        # uvicorn's own handling (which believes any peer on 127.0.0.1) off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(health_router)
     app.include_router(metrics_router)
     if "gateway" in settings.enabled_roles:

@@ -69,7 +69,12 @@ def serve(
         f" data: {settings.data_dir.resolve()})"
     )
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_config=None, timeout_graceful_shutdown=10
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+        proxy_headers=False,  # X-Forwarded-For only from VIDEOFORGE_TRUSTED_PROXIES (app.py)
     )
 
 

@@ -5,6 +5,7 @@ Every problem is collected and reported at once, each with a fix, by `load_setti
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated, Literal
@@ -115,9 +116,15 @@ class Settings(BaseSettings):
     require_mfa: bool = Field(
         default=False, description="Every account must use a second factor (enrols at next sign-in)"
     )
-    # Failed sign-in and code checks allowed per account and per client address in a window.
+    # Failed sign-ins and code checks one address may make on one account in a window (the
+    # account-wide and address-wide ceilings are multiples of it: auth/throttle.py).
     auth_max_attempts: int = Field(default=10, ge=1)
     auth_attempt_window_seconds: int = Field(default=15 * 60, gt=0)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the reverse proxies in front of VideoForge, "
+        "comma-separated: only from them is X-Forwarded-For believed. None by default",
+    )
 
     # Mail (codes for sign-up, password reset, second factor); logged to data_dir/mail when no host.
     smtp_host: str | None = None
@@ -283,6 +290,29 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("give the provider's base URL, e.g. https://login.example.com")
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: list[str]) -> list[str]:
+        wrong = []
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                wrong.append(entry)
+        if wrong:
+            raise ValueError(
+                f"not an IP address or network: {', '.join(wrong)}; give addresses or CIDR "
+                "networks, e.g. 10.0.0.0/16,127.0.0.1"
+            )
+        return [str(ipaddress.ip_network(entry, strict=False)) for entry in value]
 
     @field_validator("roles")
     @classmethod

@@ -37,7 +37,7 @@ def sign_up(client: TestClient, username: str, email: str | None = None) -> dict
     email = email or f"{username}@example.com"
     body = {"username": username, "email": email, "password": PASSWORD}
     resp = client.post("/api/auth/register", json=body)
-    assert resp.status_code == 201, resp.text
+    assert resp.status_code == 202, resp.text
     answer: dict[str, Any] = resp.json()
     confirm = {"email": email, "confirmationCode": mailed_code(client, email.lower())}
     resp = client.post("/api/auth/confirm-email", json=confirm)

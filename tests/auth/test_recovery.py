@@ -19,7 +19,7 @@ NEW_PASSWORD = "battery staple 99"
 def register_only(client: TestClient, username: str) -> None:
     body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
     resp = client.post("/api/auth/register", json=body)
-    assert resp.status_code == 201, resp.text
+    assert resp.status_code == 202, resp.text
     assert f"{username[0]}…@example.com" in resp.json()["message"]
 
 

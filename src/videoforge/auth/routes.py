@@ -35,10 +35,20 @@ router.include_router(mfa_router)
 router.include_router(provider_router)
 
 
-@router.post("/api/auth/register", status_code=201, response_model=RegisterResponse)
-def register(body: RegisterRequest, ctx: CtxDep, db: DbDep) -> RegisterResponse:
-    """Create an account. With email confirmation on (the default), a 6-digit code is mailed
-    and the account can sign in once it is entered at /api/auth/confirm-email."""
+@router.post(
+    "/api/auth/register",
+    status_code=202,
+    response_model=RegisterResponse,
+    responses={201: {"model": RegisterResponse, "description": "Created, ready to sign in"}},
+)
+def register(
+    body: RegisterRequest, caller: CallerDep, ctx: CtxDep, db: DbDep, response: Response
+) -> RegisterResponse:
+    """Sign up. With email confirmation on (the default): 202 and a 6-digit code mailed, to be
+    entered at /api/auth/confirm-email; the answer is the same when the address already has an
+    account (its owner is mailed a notice instead), so it reveals no account. A taken username
+    (usernames are public) is 409. With confirmation off: 201 with the user, ready to sign in
+    (and 409 for a taken address, since the account would work at once)."""
     user, message = recovery.register(
         db,
         settings=ctx.settings,
@@ -46,7 +56,11 @@ def register(body: RegisterRequest, ctx: CtxDep, db: DbDep) -> RegisterResponse:
         username=body.username,
         email=body.email,
         password=body.password,
+        caller=caller,
     )
+    if user is None:
+        return RegisterResponse(user=None, message=message)
+    response.status_code = 201
     return RegisterResponse(user=UserOut.model_validate(user), message=message)
 
 

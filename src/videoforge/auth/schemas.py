@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from videoforge.text import Line
+
 
 def _as_utc(moment: datetime) -> datetime:
     # SQLite hands datetimes back without their zone; they were stored in UTC.
@@ -22,22 +24,22 @@ class ApiModel(BaseModel):
 
 
 class RegisterRequest(ApiModel):
-    username: str
-    email: str
-    password: str
+    username: Line
+    email: Line
+    password: Line
 
 
 class LoginRequest(ApiModel):
-    username: str  # a username or an email address
-    password: str
+    username: Line  # a username or an email address
+    password: Line
 
 
 class RefreshRequest(ApiModel):
-    refresh_token: str
+    refresh_token: Line
 
 
 class LogoutRequest(ApiModel):
-    refresh_token: str | None = None
+    refresh_token: Line | None = None
 
 
 class UserOut(ApiModel):
@@ -51,7 +53,7 @@ class UserOut(ApiModel):
 
 
 class RegisterResponse(ApiModel):
-    user: UserOut
+    user: UserOut | None = None  # only when the account works at once (no email confirmation)
     message: str
 
 
@@ -86,17 +88,17 @@ SignInAnswer = LoginResponse | MfaChallengeOut | MfaEnrolmentOut
 
 
 class MfaCompleteRequest(ApiModel):
-    session: str
-    otp_code: str  # a TOTP code, a recovery code, or the code mailed for this session
-    username: str | None = None
+    session: Line
+    otp_code: Line  # a TOTP code, a recovery code, or the code mailed for this session
+    username: Line | None = None
 
 
 class MfaSessionRequest(ApiModel):
-    session: str
+    session: Line
 
 
 class TotpSetupRequest(ApiModel):
-    session: str | None = None  # an enrolment session, for a user not signed in yet
+    session: Line | None = None  # an enrolment session, for a user not signed in yet
 
 
 class TotpSetupOut(ApiModel):
@@ -106,8 +108,8 @@ class TotpSetupOut(ApiModel):
 
 
 class TotpConfirmRequest(ApiModel):
-    code: str
-    session: str | None = None
+    code: Line
+    session: Line | None = None
 
 
 class RecoveryCodesOut(ApiModel):
@@ -119,12 +121,12 @@ class EnrolledOut(LoginResponse):
 
 
 class CodeRequest(ApiModel):
-    code: str
+    code: Line
 
 
 class MfaDisableRequest(ApiModel):
-    password: str
-    code: str
+    password: Line
+    code: Line
 
 
 class MfaStatusOut(ApiModel):
@@ -134,23 +136,23 @@ class MfaStatusOut(ApiModel):
 
 
 class EmailRequest(ApiModel):
-    email: str
+    email: Line
 
 
 class ConfirmEmailRequest(ApiModel):
-    email: str
-    confirmation_code: str
+    email: Line
+    confirmation_code: Line
 
 
 class ResetPasswordRequest(ApiModel):
-    email: str
-    code: str
-    new_password: str
+    email: Line
+    code: Line
+    new_password: Line
 
 
 class ChangePasswordRequest(ApiModel):
-    current_password: str
-    new_password: str
+    current_password: Line
+    new_password: Line
 
 
 class MessageOut(ApiModel):

@@ -32,6 +32,7 @@ EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
 
 TAKEN = "That username or email is already registered."
+USERNAME_TAKEN = "That username is taken; choose another."
 WRONG_CREDENTIALS = "Wrong username or password."
 DISABLED = "This account is disabled."
 REFRESH_INVALID = "This refresh token is not valid; sign in again."
@@ -63,7 +64,7 @@ def create_user(
     role: str = "user",
     email_confirmed: bool = False,
 ) -> User:
-    username, email = _valid_username(username), _valid_email(email)
+    username, email = valid_username(username), valid_email(email)
     check_password_rules(password)
     if role not in USER_ROLES:
         raise BadRequest(f"Role must be one of: {', '.join(USER_ROLES)}.", code="invalid_role")
@@ -84,6 +85,10 @@ def create_user(
         db.rollback()
         raise Conflict(TAKEN, code="account_exists") from None
     return user
+
+
+def username_taken(db: Session, username: str) -> bool:
+    return db.scalar(select(User.id).where(User.username == username.lower())) is not None
 
 
 def authenticate(
@@ -149,7 +154,7 @@ def set_disabled(db: Session, *, user: User, disabled: bool) -> None:
         end_all_sessions(db, user.id, "disabled")
 
 
-def _valid_username(username: str) -> str:
+def valid_username(username: str) -> str:
     if not USERNAME_PATTERN.fullmatch(username):
         raise BadRequest(
             "A username has 3 to 32 characters: letters, digits, '_', '.' or '-'.",
@@ -158,7 +163,7 @@ def _valid_username(username: str) -> str:
     return username.lower()
 
 
-def _valid_email(email: str) -> str:
+def valid_email(email: str) -> str:
     email = email.strip()
     if len(email) > 254 or not EMAIL_PATTERN.fullmatch(email):
         raise BadRequest("Enter an email address like name@example.com.", code="invalid_email")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from videoforge.auth import codes, mfa, service
 from videoforge.auth.schemas import UserOut
-from videoforge.auth.throttle import Throttle, account_key, address_key
+from videoforge.auth.throttle import Attempt, Throttle, account_name
 from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
 from videoforge.db import User
@@ -36,8 +36,16 @@ class Caller:
     address: str | None = None
     user_agent: str | None = None
 
-    def keys(self, scope: str, account: str) -> tuple[str, str]:
-        return f"{scope}:{account_key(account)}", f"{scope}:{address_key(self.address)}"
+    def attempt(self, scope: str, user: User | None, name: str = "") -> Attempt:
+        """This caller's try at `user`'s account, or at the `name` typed when none has it."""
+        if user is None:
+            return Attempt(scope, account_name(name), self.address)
+        return Attempt(scope, f"user:{user.id}", self.address, user.id)
+
+    def attempt_by_email(self, scope: str, email: str, user: User | None) -> Attempt:
+        """For codes and mail, keyed by the email (one account has it) whether or not an
+        account does, so that counting never differs between the two."""
+        return Attempt(scope, account_name(email), self.address, user.id if user else None)
 
 
 def signed_in(db: Session, tokens: TokenIssuer, user: User, caller: Caller) -> dict[str, Any]:
@@ -57,8 +65,9 @@ def sign_in(
 ) -> dict[str, Any]:
     """First step: the password. Answers tokens, or the second step to take."""
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("login", login)
-    throttle.check(db, *keys)
+    # One count per account, whether its username or its email was typed.
+    attempt = caller.attempt("login", service.find_user(db, login), login)
+    throttle.check(db, attempt)
     try:
         user = service.authenticate(
             db,
@@ -67,10 +76,11 @@ def sign_in(
             require_confirmed=settings.require_email_confirmation,
         )
     except Unauthorized:
-        throttle.fail(db, *keys)
+        throttle.fail(db, attempt)
         raise
-    throttle.clear(db, keys[0])
-    return after_password(db, tokens=tokens, settings=settings, user=user, caller=caller)
+    answer = after_password(db, tokens=tokens, settings=settings, user=user, caller=caller)
+    throttle.succeed(db, attempt, remember=answer["status"] == "authenticated")
+    return answer
 
 
 def after_password(
@@ -106,11 +116,12 @@ def complete_mfa(
     if username and username.strip().lower() not in (user.username, user.email):
         raise Unauthorized(mfa.CHALLENGE_INVALID, code="mfa_session_invalid")
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("mfa", user.id)
-    throttle.check(db, *keys)
+    attempt = caller.attempt("mfa", user)
+    throttle.check(db, attempt)
     if not mfa.check_second_factor(db, user=user, code=code, challenge=challenge):
-        throttle.fail(db, *keys)
+        throttle.fail(db, attempt)
         raise Unauthorized(WRONG_CODE, code="invalid_code")
+    throttle.succeed(db, attempt)
     mfa.finish_challenge(db, challenge=challenge)
     return signed_in(db, tokens, user, caller)
 
@@ -121,9 +132,9 @@ def send_mfa_email(
     """Mail a sign-in code for this challenge; returns the masked address it went to."""
     challenge, user = mfa.open_challenge(db, session=session, kind="mfa")
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("mail", user.id)
-    throttle.check(db, *keys)
-    throttle.fail(db, *keys)  # every message counts: nobody gets a mailbox flooded
+    attempt = caller.attempt_by_email("mail", user.email, user)
+    throttle.check(db, attempt)
+    throttle.fail(db, attempt)  # every message counts: nobody gets a mailbox flooded
     code = codes.issue(db, user, codes.SIGN_IN, challenge_id=challenge.id)
     mailer.send(
         to=user.email,
@@ -159,13 +170,15 @@ def confirm_totp_throttled(
     db: Session, *, settings: Settings, user: User, code: str, caller: Caller
 ) -> list[str]:
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("mfa", user.id)
-    throttle.check(db, *keys)
+    attempt = caller.attempt("mfa", user)
+    throttle.check(db, attempt)
     try:
-        return mfa.confirm_totp(db, user=user, code=code)
+        recovery = mfa.confirm_totp(db, user=user, code=code)
     except Unauthorized:
-        throttle.fail(db, *keys)
+        throttle.fail(db, attempt)
         raise
+    throttle.succeed(db, attempt)
+    return recovery
 
 
 def check_password_and_code(
@@ -173,18 +186,20 @@ def check_password_and_code(
 ) -> None:
     """For turning MFA off or making new recovery codes: prove both factors (throttled)."""
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("mfa", user.id)
-    throttle.check(db, *keys)
+    attempt = caller.attempt("mfa", user)
+    throttle.check(db, attempt)
     password_ok = service.check_user_password(db, user=user, password=password)
     if not (password_ok and mfa.check_second_factor(db, user=user, code=code)):
-        throttle.fail(db, *keys)
+        throttle.fail(db, attempt)
         raise Unauthorized("The password or the code is not right.", code="invalid_code")
+    throttle.succeed(db, attempt)
 
 
 def check_code(db: Session, *, settings: Settings, user: User, code: str, caller: Caller) -> None:
     throttle = Throttle.from_settings(settings)
-    keys = caller.keys("mfa", user.id)
-    throttle.check(db, *keys)
+    attempt = caller.attempt("mfa", user)
+    throttle.check(db, attempt)
     if not mfa.check_second_factor(db, user=user, code=code):
-        throttle.fail(db, *keys)
+        throttle.fail(db, attempt)
         raise Unauthorized(WRONG_CODE, code="invalid_code")
+    throttle.succeed(db, attempt)

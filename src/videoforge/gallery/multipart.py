@@ -23,6 +23,10 @@ MAX_FIELD_BYTES = 64 * 1024
 _FEED_BYTES = 256 * 1024
 NOT_MULTIPART = "Send the upload as multipart/form-data with the video in a 'file' field."
 BROKEN_BODY = "The upload was cut off or is not valid multipart/form-data; send it again."
+NO_FILENAME = (
+    "The '{field}' part needs a filename (Content-Disposition: form-data; name=\"{field}\"; "
+    'filename="clip.mp4"), as browsers and curl -F {field}=@clip.mp4 send it.'
+)
 
 
 @dataclass
@@ -125,11 +129,14 @@ class StreamingForm:
                 )
         return None
 
-    def next_file(self) -> _Part | None:
-        """Read text fields into `fields` until a file part starts; None if there is none."""
+    def next_file(self, file_field: str = "file") -> _Part | None:
+        """Read text fields into `fields` until a file part starts; None if there is none.
+        A part named `file_field` must be a file: without a filename it is refused."""
         while (part := self._next_part()) is not None:
             if part.filename is not None:
                 return part
+            if part.name == file_field:
+                raise BadRequest(NO_FILENAME.format(field=file_field), code="no_filename")
             self.fields[part.name] = self._read_field()
         return None
 

@@ -11,14 +11,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
+from videoforge.text import Line, Paragraphs
+
 Visibility = Literal["public", "unlisted", "private"]
 VideoSort = Literal["newest", "oldest", "title", "views", "duration"]
 JobStatus = Literal["queued", "processing", "ready", "failed", "cancelled"]
 JobSortField = Literal["createdAt", "updatedAt", "status", "progress"]
 TERMINAL_JOB_STATUSES = frozenset({"ready", "failed", "cancelled"})
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(max_length=5000)]
+Title = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[Paragraphs, StringConstraints(max_length=5000)]
 
 
 def _as_utc(moment: datetime) -> datetime:
