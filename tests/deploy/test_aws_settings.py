@@ -144,6 +144,8 @@ def test_every_role_runs_and_loads_its_settings(
         assert env["VIDEOFORGE_COGNITO_DOMAIN"].startswith("https://")
         assert env["VIDEOFORGE_COGNITO_DOMAIN"].endswith(".auth.us-east-1.amazoncognito.com")
         assert settings.public_url == "https://example-domainname"
+        # Behind the load balancers: the throttle counts the address they forward, from the VPC.
+        assert settings.trusted_proxies == ["10.0.0.0/16"]
         if role == "streaming":
             assert settings.cdn_domain and settings.cdn_key_pair_id
             assert settings.cdn_private_key_pem

@@ -14,6 +14,7 @@ from aws_cdk import Aws
 from aws_cdk import aws_secretsmanager as secretsmanager
 
 from videoforge_aws.data import Data
+from videoforge_aws.network import VPC_CIDR
 from videoforge_aws.settings import DeploySettings
 
 HTTP_ROLES = ("gateway", "auth", "gallery", "streaming")
@@ -104,6 +105,9 @@ def environment(role: str, w: Wiring) -> RoleEnvironment:
             "COGNITO_USER_POOL_ID": w.cognito_user_pool_id,
             "COGNITO_CLIENT_ID": w.cognito_client_id,
             "VIDEOFORGE_COGNITO_DOMAIN": w.cognito_domain,
+            # The load balancers (public and internal) and the gateway are inside the VPC: the
+            # client address in their X-Forwarded-For is the one the throttle must count.
+            "VIDEOFORGE_TRUSTED_PROXIES": VPC_CIDR,
         }
     )
     env.secrets["JWT_SECRET"] = SecretRef(data.jwt_secret)

@@ -12,6 +12,9 @@ from videoforge_aws.settings import DeploySettings
 HTTP_PORT = 8000  # every HTTP role listens here (the image's EXPOSE)
 # The internal load balancer's port for each role the gateway forwards to.
 PEER_PORTS = {"auth": 8001, "gallery": 8002, "streaming": 8003}
+# A literal range (not the VPC's CidrBlock attribute) so the roles can be told, at synth time,
+# that requests from inside it come through the load balancers (VIDEOFORGE_TRUSTED_PROXIES).
+VPC_CIDR = "10.0.0.0/16"
 
 
 class Network(Construct):
@@ -20,6 +23,7 @@ class Network(Construct):
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
+            ip_addresses=ec2.IpAddresses.cidr(VPC_CIDR),
             max_azs=2,
             nat_gateways=1 if settings.nat else 0,
             subnet_configuration=[
