@@ -175,11 +175,16 @@ class S3Store:
 
     def append(self, state: AppendState, chunks: Iterable[bytes]) -> AppendState:
         assert state.upload_id is not None
-        buffer = bytearray(self._read_tail(state))
-        number = self._next_part_number(state)
+        buffer = bytearray()
+        number = 0  # known at the first byte: an empty append costs no request
         parts = builtins.list(state.parts)
         size = state.size
         for chunk in chunks:
+            if not chunk:
+                continue
+            if not number:
+                buffer += self._read_tail(state)
+                number = self._next_part_number(state)
             buffer += chunk
             size += len(chunk)
             while len(buffer) >= self.part_size:
