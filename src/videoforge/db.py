@@ -39,7 +39,7 @@ def utcnow() -> datetime:
 
 def as_utc(moment: datetime) -> datetime:
     """A time read back from the database as aware UTC (SQLite returns it without a zone)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def new_id() -> str:

@@ -9,7 +9,7 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from videoforge.errors import BadRequest, UnsupportedMedia, VideoForgeError
@@ -116,4 +116,4 @@ def parse_checksum(header: str | None) -> bytes | None:
 
 
 def http_date(moment: datetime) -> str:
-    return format_datetime(moment, usegmt=True)
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
