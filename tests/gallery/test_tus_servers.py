@@ -4,10 +4,11 @@ another is streaming, a SIGKILL mid-PATCH, and two gallery replicas sharing one 
 from __future__ import annotations
 
 import base64
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -139,6 +140,19 @@ def lease_holder(database_url: str, path: str) -> str | None:
     return holder
 
 
+@contextmanager
+def dropped_patch(
+    server: ServerProcess, auth: dict[str, str], path: str, offset: int, declared: int, sent: bytes
+) -> Iterator[None]:
+    """A PATCH that announces `declared` bytes, sends `sent`, and (on leaving) hangs up."""
+    headers = {**auth, **OCTETS, "Upload-Offset": str(offset), "Content-Length": str(declared)}
+    head = f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    with socket.create_connection(("127.0.0.1", server.port)) as connection:
+        connection.sendall(f"{head}\r\n".encode() + sent)
+        yield
+
+
 # Finding 1 ------------------------------------------------------------------------------
 
 
@@ -168,6 +182,14 @@ def test_a_second_patch_is_refused_at_once_while_the_first_streams(tmp_path: Pat
         assert isinstance(first, httpx.Response) and first.status_code == 204, first
         assert first.headers["upload-offset"] == str(len(payload))
         assert offset_at(server.url, auth, path) == len(payload)
+
+        # A client that drops mid-PATCH keeps what arrived (tus: store as much as possible).
+        pieces = data_dir / "store" / "tus" / path.rsplit("/", 1)[-1] / "data"
+        with dropped_patch(server, auth, path, len(payload), declared=100, sent=b"D" * 40):
+            wait_until(lambda: pieces.stat().st_size == len(payload) + 40, "bytes reach disk")
+        wait_until(
+            lambda: offset_at(server.url, auth, path) == len(payload) + 40, "the 40 bytes count"
+        )
 
 
 # Finding 2 ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ TUS_EXTENSIONS = "creation,expiration,termination,checksum"
 CHECKSUM_ALGORITHMS = "sha1"
 PATCH_CONTENT_TYPE = "application/offset+octet-stream"
 _DIGITS = re.compile(r"^[0-9]{1,19}$")  # a byte count; 19 digits reach past 2**63 already
-_METADATA_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_METADATA_KEY = re.compile(r"^[\x21-\x2b\x2d-\x7e]{1,100}$")  # ASCII, no space or comma
 MAX_METADATA_CHARS = 16 * 1024
 
 

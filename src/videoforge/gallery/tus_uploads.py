@@ -76,10 +76,15 @@ def upload_form(metadata: dict[str, str]) -> UploadForm:
         raise RequestValidationError(exc.errors()) from None
 
 
+def filename_of(metadata: dict[str, str]) -> str:
+    """The file's name: `filename` (tus-js-client, tuspy) or `name` (Uppy sends both)."""
+    return ingest.check_filename(metadata.get("filename") or metadata.get("name"))
+
+
 def create(ctx: Context, user: User, length: int, metadata: dict[str, str]) -> TusUpload:
     """Check a new upload before any byte arrives, then record it."""
     ingest.check_size(ctx, length)
-    filename = ingest.check_filename(metadata.get("filename"))
+    filename = filename_of(metadata)
     upload_form(metadata)
     upload_id, video_id = new_id(), new_id()
     state = ctx.store.start_append(ingest.source_key(video_id, filename), f"tus/{upload_id}")
@@ -333,7 +338,7 @@ def finish(ctx: Context, lease: Lease, upload: TusUpload, state: AppendState) ->
                 user=user,
                 video_id=upload.video_id,
                 key=state.key,
-                filename=ingest.check_filename(metadata.get("filename")),
+                filename=filename_of(metadata),
                 form=upload_form(metadata),
             )
         except (VideoForgeError, RequestValidationError):
