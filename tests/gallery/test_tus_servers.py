@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -269,7 +270,8 @@ def test_an_upload_started_on_one_replica_finishes_on_another(
         replicas = [ServerProcess(tmp_path / "var", env) for _ in range(2)]
         for replica in replicas:
             stack.callback(replica.stop)
-            replica.start()
+        with ThreadPoolExecutor(len(replicas)) as starting:
+            list(starting.map(ServerProcess.start, replicas))
         a, b = (replica.url for replica in replicas)
         auth = sign_in(a)
 
