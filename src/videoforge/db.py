@@ -37,6 +37,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A time read back from the database as aware UTC (SQLite returns it without a zone)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
@@ -191,6 +196,32 @@ class QueueMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_queue_messages_ready", "queue", "visible_at"),)
+
+
+class TusUpload(Base):
+    """A resumable (tus) upload, visible to every gallery replica: its bytes are in the object
+    store, described by `store_state` (storage.AppendState); the first `committed_offset`
+    bytes are durable, anything after them is discarded by the next write.
+
+    A request writing to it holds the lease (`lease_holder` until `lease_expires_at`, renewed
+    while bytes flow): another request finds it taken and is refused at once; a holder that
+    died loses it when it expires. The id of the video it becomes is chosen up front, so the
+    finished bytes land at that video's source key."""
+
+    __tablename__ = "tus_uploads"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    video_id: Mapped[str] = mapped_column(String(32))
+    length: Mapped[int] = mapped_column(BigInteger)
+    committed_offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The client's Upload-Metadata, decoded: filename, filetype, title, description, visibility.
+    upload_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    store_state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    lease_holder: Mapped[str | None] = mapped_column(String(32), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class WorkerProcess(Base):

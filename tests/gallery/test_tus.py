@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from tests.conftest import bearer, register
 from tests.gallery.conftest import ClientFactory, context_of, stored_keys
+from videoforge.db import TusUpload
 
 UPLOADS = "/api/gallery/uploads/"
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -49,9 +53,9 @@ def offset_of(client: TestClient, token: str, url: str) -> int:
     return int(resp.headers["Upload-Offset"])
 
 
-def tus_files(client: TestClient) -> list[Path]:
-    root = context_of(client).settings.work_dir / "tus"
-    return [p for p in root.rglob("*") if p.is_file() and ".locks" not in p.parts]
+def tus_files(client: TestClient) -> list[str]:
+    """What uploads in progress hold in the store."""
+    return [obj.key for obj in context_of(client).store.list("tus")]
 
 
 @pytest.mark.slow
@@ -91,8 +95,9 @@ def test_upload_in_chunks_with_a_resume_creates_a_video(
     assert stored is not None and stored.read_bytes() == data
     [message] = context_of(gallery).queue.receive(visibility_timeout=30)
     assert message.body["videoId"] == video_id
-    # The upload's own files are gone; only the note of which video it became is left.
-    assert [p.name for p in tus_files(gallery)] == [f"{Path(url).name}.video.json"]
+    # The upload's pieces are gone (they became the source); HEAD says it is complete.
+    assert tus_files(gallery) == []
+    assert offset_of(gallery, token, url) == len(data)
 
 
 def test_every_tus_request_needs_a_token(gallery: TestClient) -> None:
@@ -125,7 +130,9 @@ def test_options_advertise_the_configured_limit(make_client: ClientFactory) -> N
         "creation",
         "expiration",
         "termination",
+        "checksum",
     }
+    assert resp.headers["Tus-Checksum-Algorithm"] == "sha1"
 
 
 def test_creation_is_checked_before_any_byte(make_client: ClientFactory) -> None:
@@ -139,16 +146,8 @@ def test_creation_is_checked_before_any_byte(make_client: ClientFactory) -> None
     path_name = create(client, token, 10, filename="../x.mp4")
     assert path_name.json()["message"] == "The file name must be a plain name, not a path."
     assert create(client, token, 10, visibility="friends").status_code == 422
-    no_type = client.post(
-        UPLOADS,
-        headers={
-            **TUS,
-            **bearer(token),
-            "Upload-Length": "10",
-            "Upload-Metadata": metadata(filename="a.mp4"),
-        },
-    )
-    assert no_type.status_code == 400
+    no_name = client.post(UPLOADS, headers={**TUS, **bearer(token), "Upload-Length": "10"})
+    assert no_name.json()["message"] == "Give the file a name."
     deferred = client.post(
         UPLOADS,
         headers={
@@ -192,3 +191,142 @@ def test_finished_upload_that_is_not_a_video_is_415_and_removed(gallery: TestCli
     assert stored_keys(gallery) == []
     assert tus_files(gallery) == []
     assert gallery.get("/api/gallery/videos", headers=bearer(token)).json()["videos"] == []
+
+
+# Findings of issue 10 (each failed on the tuspyserver-based endpoint) -------------------
+
+
+def held_bytes(client: TestClient, url: str) -> bytes:
+    """The bytes an upload in progress holds in the store, committed or not."""
+    [key] = tus_files(client)
+    local = context_of(client).store.local_path(key)
+    assert local is not None
+    return local.read_bytes()
+
+
+def test_refused_patches_write_nothing_and_move_nothing(gallery: TestClient) -> None:
+    """Finding 3: a PATCH refused for its headers leaves offset and bytes as they were, so the
+    client's correct retry is accepted."""
+    token = register(gallery, "alice")
+    url = upload_url(create(gallery, token, 20))
+    assert patch(gallery, token, url, 0, b"01234").status_code == 204
+    good = {**TUS, **bearer(token), "Upload-Offset": "5"}
+    octets = {"Content-Type": "application/offset+octet-stream"}
+
+    refusals = [
+        ({**good, "Content-Type": "text/plain"}, 415),
+        (good, 415),  # no Content-Type at all
+        ({**bearer(token), **octets, "Upload-Offset": "5"}, 412),  # no Tus-Resumable
+        ({**good, **octets, "Upload-Offset": "3"}, 409),
+        ({**good, **octets, "Upload-Offset": "-1"}, 400),
+        ({**good, **octets, "Upload-Offset": "five"}, 400),
+    ]
+    for headers, status in refusals:
+        resp = gallery.patch(url, headers=headers, content=b"XXXXX")
+        assert resp.status_code == status, (headers, resp.text)
+        assert resp.json()["message"], resp.text
+        assert offset_of(gallery, token, url) == 5
+        assert held_bytes(gallery, url) == b"01234"
+
+    retry = patch(gallery, token, url, 5, b"56789")
+    assert retry.status_code == 204, retry.text
+    assert retry.headers["Upload-Offset"] == "10"
+    assert held_bytes(gallery, url) == b"0123456789"
+
+
+@pytest.mark.parametrize("length", ["-5", "abc", "1.5", "", "9" * 40])
+def test_a_length_that_is_not_a_byte_count_is_400(gallery: TestClient, length: str) -> None:
+    """Finding 4: Upload-Length -5 was accepted (201), and HEAD then said Content-Length: -5."""
+    token = register(gallery, "alice")
+    resp = gallery.post(
+        UPLOADS,
+        headers={
+            **TUS,
+            **bearer(token),
+            "Upload-Length": length,
+            "Upload-Metadata": metadata(filename="a.mp4"),
+        },
+    )
+    assert resp.status_code == 400, resp.text
+    assert "Upload-Length must be a whole number of bytes" in resp.json()["message"]
+    with context_of(gallery).sessions() as session:
+        assert session.query(TusUpload).count() == 0
+
+
+def test_a_patch_while_another_writes_is_423_at_once(gallery: TestClient) -> None:
+    """Someone else holds the upload's lease: refused at once with Retry-After, nothing
+    written; once that lease has run out (its holder died), the upload carries on."""
+    token = register(gallery, "alice")
+    url = upload_url(create(gallery, token, 20))
+    upload_id = Path(url).name
+    set_lease(gallery, upload_id, "someone-else", timedelta(seconds=30))
+
+    busy = patch(gallery, token, url, 0, b"01234")
+    assert busy.status_code == 423, busy.text
+    assert 1 <= int(busy.headers["Retry-After"]) <= 30
+    assert offset_of(gallery, token, url) == 0
+    assert gallery.delete(url, headers={**TUS, **bearer(token)}).status_code == 423
+
+    set_lease(gallery, upload_id, "someone-else", timedelta(seconds=-1))
+    assert patch(gallery, token, url, 0, b"01234").status_code == 204
+    assert offset_of(gallery, token, url) == 5
+
+
+def test_checksum_mismatch_is_460_and_stores_nothing(gallery: TestClient) -> None:
+    token = register(gallery, "alice")
+    url = upload_url(create(gallery, token, 20))
+
+    def with_checksum(offset: int, data: bytes, digest_of: bytes) -> httpx.Response:
+        digest = base64.b64encode(hashlib.sha1(digest_of).digest()).decode()
+        headers = {
+            **TUS,
+            **bearer(token),
+            "Upload-Offset": str(offset),
+            "Content-Type": "application/offset+octet-stream",
+            "Upload-Checksum": f"sha1 {digest}",
+        }
+        return gallery.patch(url, headers=headers, content=data)
+
+    assert with_checksum(0, b"01234", b"01234").status_code == 204
+    wrong = with_checksum(5, b"56789", b"5678X")
+    assert wrong.status_code == 460, wrong.text
+    assert offset_of(gallery, token, url) == 5
+    assert held_bytes(gallery, url)[:5] == b"01234"
+    bad = patch(gallery, token, url, 5, b"56789")
+    assert bad.status_code == 204  # without a checksum, accepted as sent
+    malformed = gallery.patch(
+        url,
+        headers={**TUS, **bearer(token), "Upload-Checksum": "md5 AAAA", "Upload-Offset": "10"},
+    )
+    assert malformed.status_code in (400, 415)
+
+
+def test_expired_uploads_are_gone_and_cleaned_up(gallery: TestClient) -> None:
+    token = register(gallery, "alice")
+    url = upload_url(create(gallery, token, 20))
+    assert patch(gallery, token, url, 0, b"01234").status_code == 204
+    with context_of(gallery).sessions() as session:
+        session.execute(
+            update(TusUpload).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+        session.commit()
+
+    assert gallery.head(url, headers={**TUS, **bearer(token)}).status_code == 410
+    assert patch(gallery, token, url, 5, b"56789").status_code == 410
+    # Creating an upload purges expired ones (after answering): row and bytes are gone.
+    upload_url(create(gallery, token, 10))
+    with context_of(gallery).sessions() as session:
+        assert [u.id for u in session.query(TusUpload)] != [Path(url).name]
+        assert session.get(TusUpload, Path(url).name) is None
+    assert all(not key.startswith(f"tus/{Path(url).name}/") for key in tus_files(gallery))
+    assert gallery.head(url, headers={**TUS, **bearer(token)}).status_code == 404
+
+
+def set_lease(client: TestClient, upload_id: str, holder: str, lasting: timedelta) -> None:
+    with context_of(client).sessions() as session:
+        session.execute(
+            update(TusUpload)
+            .where(TusUpload.id == upload_id)
+            .values(lease_holder=holder[:32], lease_expires_at=datetime.now(UTC) + lasting)
+        )
+        session.commit()

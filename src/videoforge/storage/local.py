@@ -1,16 +1,23 @@
 """Object store on a local directory. Writes go to a temporary file and are renamed into place,
-so a reader never sees half a file."""
+so a reader never sees half a file.
+
+An object written piece by piece (start_append...) is one file, `{scratch}/data`, until it is
+complete: each append holds a non-blocking lock on it (a second writer gets AppendBusy, never
+a wait), cuts it back to the recorded size, appends and fsyncs; completing renames it to the
+object's key. Several processes may share the directory (e.g. over NFS)."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from videoforge.storage.base import StoredObject, safe_key
+from videoforge.storage.base import AppendBusy, AppendState, StoredObject, safe_key
 
 
 class LocalStore:
@@ -87,3 +94,66 @@ class LocalStore:
 
     def usage_bytes(self, prefix: str = "") -> int:
         return sum(obj.size for obj in self.list(prefix))
+
+    # -- objects written piece by piece ----------------------------------------------------
+
+    def _pieces(self, state: AppendState) -> Path:
+        return self._path(f"{state.scratch}/data")
+
+    def start_append(self, key: str, scratch: str) -> AppendState:
+        state = AppendState(key=safe_key(key), scratch=safe_key(scratch))
+        path = self._pieces(state)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        return state
+
+    def append(self, state: AppendState, chunks: Iterable[bytes]) -> AppendState:
+        size = state.size
+        with _locked(self._pieces(state)) as out:
+            if os.fstat(out.fileno()).st_size < state.size:
+                raise FileNotFoundError(f"{state.key}: bytes recorded as written are missing")
+            out.truncate(state.size)  # what a crashed, refused or unrecorded append left
+            out.seek(state.size)
+            for chunk in chunks:
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return replace(state, size=size)
+
+    def drop_superseded(self, old: AppendState, new: AppendState) -> None:
+        """Nothing to free: the file only grows."""
+
+    def complete_append(self, state: AppendState) -> None:
+        pieces, dest = self._pieces(state), self._path(state.key)
+        if pieces.exists():
+            with _locked(pieces) as out:
+                out.truncate(state.size)
+                os.fsync(out.fileno())
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(pieces, dest)
+        elif not (dest.is_file() and dest.stat().st_size == state.size):
+            raise FileNotFoundError(f"{state.key}: neither its pieces nor the object exist")
+        shutil.rmtree(self._path(state.scratch), ignore_errors=True)
+
+    def abort_append(self, state: AppendState) -> None:
+        shutil.rmtree(self._path(state.scratch), ignore_errors=True)
+
+
+class _locked:
+    """The pieces file opened for writing under a non-blocking exclusive lock (flock: released
+    by the kernel when its process dies, so a crash never leaves it held)."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = path.open("r+b")  # FileNotFoundError once completed or aborted
+
+    def __enter__(self) -> BinaryIO:
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.file.close()
+            raise AppendBusy(f"{self.file.name} is being written by another request") from None
+        return self.file
+
+    def __exit__(self, *_: object) -> None:
+        self.file.close()  # closing releases the lock

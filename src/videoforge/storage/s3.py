@@ -5,14 +5,23 @@ browser and the bucket without passing through our servers: GET for playback and
 PUT for small uploads, and multipart (start, presign each part, list the parts already there
 to resume, complete, abort) for large ones. Browsers uploading directly need a CORS rule on the
 bucket that allows PUT from the site's origin and exposes the `ETag` header.
+
+An object written piece by piece (start_append..., for tus uploads) is a multipart upload, as
+tusd's S3 store does it: whole parts of `part_size` go up as parts, and the bytes after the
+last whole part (S3 wants at least 5 MiB per part but the last) wait in a "tail" object under
+the scratch prefix, read back and joined by the next append. Every append writes a new tail
+object and numbers its parts after every part S3 already holds plus one spare number, so a
+writer that lost its turn but is still sending a part can never overwrite a part of the
+writer that replaced it.
 """
 
 from __future__ import annotations
 
 import builtins
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from urllib.parse import quote
@@ -22,23 +31,19 @@ from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from videoforge.storage.base import StoredObject, safe_key
+from videoforge.storage.base import AppendState, StoredObject, UploadedPart, safe_key
 from videoforge.storage.content_types import content_type
 
 PART_SIZE = 8 * 1024 * 1024  # S3 wants parts of at least 5 MiB, all but the last
+MAX_PART_NUMBER = 10_000  # S3's limit per multipart upload
 _DELETE_BATCH = 1000  # the most keys one DeleteObjects call takes
 _MISSING = {"NoSuchKey", "NotFound", "404", "NoSuchUpload"}
+
+__all__ = ["PART_SIZE", "S3Store", "S3StoreError", "UploadedPart", "s3_client"]
 
 
 class S3StoreError(RuntimeError):
     """An S3 call failed for a reason other than a missing key (access, bucket, network)."""
-
-
-@dataclass(frozen=True)
-class UploadedPart:
-    number: int
-    etag: str
-    size: int = 0
 
 
 def s3_client(region: str, endpoint_url: str | None = None, **credentials: str) -> Any:
@@ -161,6 +166,102 @@ class S3Store:
 
     def usage_bytes(self, prefix: str = "") -> int:
         return sum(obj.size for obj in self.list(prefix))
+
+    # -- objects written piece by piece ----------------------------------------------------
+
+    def start_append(self, key: str, scratch: str) -> AppendState:
+        upload_id = self._start(key, {"ContentType": content_type(key)})
+        return AppendState(key=key, scratch=safe_key(scratch), upload_id=upload_id)
+
+    def append(self, state: AppendState, chunks: Iterable[bytes]) -> AppendState:
+        assert state.upload_id is not None
+        buffer = bytearray()
+        number = 0  # known at the first byte: an empty append costs no request
+        parts = builtins.list(state.parts)
+        size = state.size
+        for chunk in chunks:
+            if not chunk:
+                continue
+            if not number:
+                buffer += self._read_tail(state)
+                number = self._next_part_number(state)
+            buffer += chunk
+            size += len(chunk)
+            while len(buffer) >= self.part_size:
+                if number > MAX_PART_NUMBER:
+                    raise S3StoreError(f"{self._where(state.key)} would need too many parts")
+                part = self._upload_part(
+                    state.key, state.upload_id, number, bytes(buffer[: self.part_size])
+                )
+                parts.append(part)
+                number += 1
+                del buffer[: self.part_size]
+        if size == state.size:
+            return state  # nothing arrived: the recorded tail still holds
+        tail = None
+        if buffer:
+            tail = f"{state.scratch}/tail-{uuid.uuid4().hex}"
+            with self._errors("put", tail):
+                self.client.put_object(Bucket=self.bucket, Key=self._full(tail), Body=bytes(buffer))
+        return replace(state, size=size, parts=tuple(parts), tail=tail, tail_size=len(buffer))
+
+    def drop_superseded(self, old: AppendState, new: AppendState) -> None:
+        if old.tail and old.tail != new.tail:
+            with suppress(ClientError):
+                self.client.delete_object(Bucket=self.bucket, Key=self._full(old.tail))
+
+    def complete_append(self, state: AppendState) -> None:
+        assert state.upload_id is not None
+        try:
+            self.list_parts(state.key, state.upload_id)
+        except FileNotFoundError:  # completed (or aborted) before
+            if self._size_or_none(state.key) != state.size:
+                raise
+            self.delete_prefix(state.scratch)
+            return
+        parts = builtins.list(state.parts)
+        if state.tail:
+            tail = self._read_tail(state)
+            number = self._next_part_number(state)
+            parts.append(self._upload_part(state.key, state.upload_id, number, tail))
+        if parts:
+            self._complete(state.key, state.upload_id, parts)
+        else:  # S3 cannot complete an upload without parts
+            with self._errors("put", state.key):
+                self.client.put_object(Bucket=self.bucket, Key=self._full(state.key), Body=b"")
+            self.abort_multipart(state.key, state.upload_id)
+        self.delete_prefix(state.scratch)
+
+    def abort_append(self, state: AppendState) -> None:
+        if state.upload_id is not None:
+            with suppress(FileNotFoundError):
+                self.abort_multipart(state.key, state.upload_id)
+        self.delete_prefix(state.scratch)
+
+    def _read_tail(self, state: AppendState) -> bytes:
+        if not state.tail:
+            return b""
+        with self.open(state.tail) as stream:
+            data = stream.read()
+        if len(data) != state.tail_size:
+            raise S3StoreError(
+                f"{self._where(state.tail)} holds {len(data)} bytes, not {state.tail_size}"
+            )
+        return data
+
+    def _next_part_number(self, state: AppendState) -> int:
+        """After every part S3 holds for the upload, plus one number left free for a part that
+        a writer which lost its turn may still be sending (its parts are never recorded)."""
+        assert state.upload_id is not None
+        held = [part.number for part in self.list_parts(state.key, state.upload_id)]
+        highest = max([*held, *(part.number for part in state.parts)], default=0)
+        return highest + 2
+
+    def _size_or_none(self, key: str) -> int | None:
+        try:
+            return self.stat(key).size
+        except FileNotFoundError:
+            return None
 
     # -- presigned URLs --------------------------------------------------------------------
 
