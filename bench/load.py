@@ -2,7 +2,7 @@
 same run (a bare ASGI app under the same uvicorn options, and Debian's nginx, both serving the
 same segment bytes).
 
-    uv run python bench/load.py                                   # about 6 minutes
+    uv run python bench/load.py                                   # about 7 minutes
     uv run python bench/load.py --seconds 5 --users 1,8 --mix-users 8 --json load.json
 
 What it does:
@@ -242,12 +242,13 @@ def run_locust(
     load.runs += 1
     plan_path = load.work / f"plan-{load.runs}.json"
     out = load.work / f"result-{load.runs}.json"
-    plan = {**plan, "cpu_pids": target.pids, "out": str(out)}
+    plan = {**plan, "seconds": load.seconds, "cpu_pids": target.pids, "out": str(out)}
     plan_path.write_text(json.dumps(plan))
-    # Every user starts within the first second; the measured window begins when all run.
+    # Every user starts within the first second; load_users.py measures from when all run and
+    # stops locust after load.seconds. --run-time is only a bound, should that go wrong.
     command = [
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-        "-u", str(users), "-r", str(users), "-t", f"{load.seconds + 1:.0f}s",
+        "-u", str(users), "-r", str(users), "-t", f"{load.seconds + 60:.0f}s",
         "--host", target.url, "--only-summary", "--exit-code-on-error", "0",
         "--loglevel", "WARNING", *user_classes,
     ]  # fmt: skip
@@ -275,28 +276,47 @@ def _ms(value: float | None) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.0f}"
 
 
+def _rate(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
 def _cpu(run: Run) -> str:
     cpu = run.cpu
     return " / ".join(f"{cpu[k] * 100:.0f}" for k in ("server", "load generator", "others"))
 
 
+def cpu_per_request(run: Run) -> float | None:
+    """Server CPU milliseconds per request: what a request costs, however busy the machine."""
+    return run.cpu["server"] * 1000 / run.total.rps if run.total.rps else None
+
+
 def _ratio(ours: Run | None, other: Run | None) -> str:
+    """Ours ÷ other in req/s, and how many times the other's CPU per request ours costs."""
     if ours is None or other is None or other.total.rps == 0:
         return ""
-    return f"{ours.total.rps / other.total.rps:.2f}"
+    text = f"{ours.total.rps / other.total.rps:.2f}"
+    ours_cpu, other_cpu = cpu_per_request(ours), cpu_per_request(other)
+    if ours_cpu and other_cpu:
+        text += f" (CPU {ours_cpu / other_cpu:.1f}x)"
+    return text
 
 
-def _row(table: Table, what: str, run: Run, kind: Kind, cpu: str = "", *ratios: str) -> None:
+def _row(
+    table: Table, what: str, run: Run, kind: Kind, whole_run: bool = False, *ratios: str
+) -> None:
+    """One row; the CPU columns only for rows that stand for the whole run."""
+    per_request = cpu_per_request(run) if whole_run else None
     table.add_row(
         what,
         str(run.users),
-        f"{kind.rps:.0f}" if kind.rps >= 10 else f"{kind.rps:.1f}",
+        _rate(kind.rps),
         _ms(kind.p50),
         _ms(kind.p99),
         str(kind.real_errors),
         str(kind.errors.get("429", 0)),
         str(kind.errors.get("4xx", 0)),
-        cpu,
+        _cpu(run) if whole_run else "",
+        _ms(per_request) if per_request is not None else "",
         *(ratios or ("", "")),
     )
 
@@ -305,14 +325,22 @@ def peak(runs: list[Run], server: str) -> Run | None:
     return max((r for r in runs if r.server == server), key=lambda r: r.total.rps, default=None)
 
 
-def load_table(segment_runs: list[Run], mix: Run, segment_bytes: int) -> Table:
-    table = Table(title="Load: VideoForge beside a bare ASGI app and nginx (same segment bytes)")
-    for column in ("what", "users", "req/s", "p50 ms", "p99 ms", "5xx + conn. errors", "429"):
+def load_table(segment_runs: list[Run], mixes: list[Run], segment_bytes: int) -> Table:
+    table = Table(
+        title="Load: VideoForge beside a bare ASGI app and nginx serving the same segment",
+        caption=(
+            f"segment: {segment_bytes / 1024:.0f} KiB. req/s over the measured window; CPU in %"
+            " of one core; ratios: ours ÷ theirs in req/s at the same users count (peak: each"
+            " at its best), and in brackets ours ÷ theirs in server CPU per request"
+        ),
+    )
+    columns = [
+        "what", "users", "req/s", "p50 ms", "p99 ms", "5xx + conn. errors", "429", "other 4xx",
+        "CPU % server / locust / others", "server CPU ms/req", "videoforge ÷ bare ASGI",
+        "videoforge ÷ nginx",
+    ]  # fmt: skip
+    for column in columns:
         table.add_column(column, justify="left" if column == "what" else "right")
-    table.add_column("other 4xx", justify="right")
-    table.add_column("CPU % server / locust / others", justify="right")
-    table.add_column("videoforge ÷ bare ASGI", justify="right")
-    table.add_column("videoforge ÷ nginx", justify="right")
 
     def find(server: str, users: int) -> Run | None:
         return next((r for r in segment_runs if r.server == server and r.users == users), None)
@@ -322,24 +350,20 @@ def load_table(segment_runs: list[Run], mix: Run, segment_bytes: int) -> Table:
         if run.server == "videoforge":
             same_users = (find(other, run.users) for other in ("bare ASGI", "nginx"))
             ratios = tuple(_ratio(run, other) for other in same_users)
-        _row(table, f"segment alone: {run.server}", run, run.total, _cpu(run), *ratios)
+        _row(table, f"segment alone: {run.server}", run, run.total, True, *ratios)
     table.add_section()
     best = {server: peak(segment_runs, server) for server in SERVERS}
-    for server, run in best.items():
-        if run is not None:
+    for server, best_run in best.items():
+        if best_run is not None:
             ratios = ()
             if server == "videoforge":
-                ratios = (_ratio(run, best["bare ASGI"]), _ratio(run, best["nginx"]))
-            _row(table, f"peak: {server}", run, run.total, _cpu(run), *ratios)
-    table.add_section()
-    for name in MIX_KINDS:
-        kind = mix.kinds.get(name, Kind(name, 0, 0.0, None, None))
-        _row(table, f"mix: {name}", mix, kind)
-    _row(table, "mix: all", mix, mix.total, _cpu(mix))
-    table.caption = (
-        f"segment: {segment_bytes / 1024:.0f} KiB; req/s over the measured window; CPU in % of"
-        " one core; ratios compare req/s (at the same users count; peak: each at its best)"
-    )
+                ratios = (_ratio(best_run, best["bare ASGI"]), _ratio(best_run, best["nginx"]))
+            _row(table, f"peak: {server}", best_run, best_run.total, True, *ratios)
+    for mix in mixes:
+        table.add_section()
+        for name in MIX_KINDS:
+            _row(table, f"mix: {name}", mix, mix.kinds.get(name, Kind(name, 0, 0.0, None, None)))
+        _row(table, "mix: all", mix, mix.total, True)
     return table
 
 
@@ -350,28 +374,31 @@ def _cpu_set(text: str) -> set[int] | None:
     return {int(c) for c in text.split(",")} if text else None
 
 
+def _counts(text: str) -> list[int]:
+    return [int(count) for count in text.split(",")]
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15, help="per segment-alone step")
-    parser.add_argument("--users", default="1,4,16,64", help="users counts, segment alone")
-    parser.add_argument("--mix-users", type=int, default=32, help="users in the mix")
-    parser.add_argument("--mix-seconds", type=float, default=30)
+    parser.add_argument("--users", type=_counts, default="1,4,16,64", help="segment alone")
+    parser.add_argument("--mix-users", type=_counts, default="8,32", help="users in the mix")
+    parser.add_argument("--mix-seconds", type=float, default=30, help="per mix step")
     parser.add_argument("--uploaders", type=int, default=2, help="of the mix's users")
     parser.add_argument("--videos", type=int, default=4, help="ready public videos to seed")
     parser.add_argument("--accounts", type=int, default=4)
     two_cores = (os.cpu_count() or 1) >= 2
     parser.add_argument(
-        "--server-cpus", default="0" if two_cores else "", help="cores for the servers ('' none)"
+        "--server-cpus", default="0" if two_cores else "", help="cores for the servers ('' any)"
     )
     parser.add_argument(
-        "--load-cpus", default="1" if two_cores else "", help="cores for locust ('' none)"
+        "--load-cpus", default="1" if two_cores else "", help="cores for locust ('' any)"
     )
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    args.users = [int(u) for u in args.users.split(",")]
-    if args.mix_users <= args.uploaders:
-        parser.error("--mix-users must be larger than --uploaders (the rest are viewers)")
+    if min(args.mix_users) <= args.uploaders:
+        parser.error("every --mix-users count must exceed --uploaders (the rest are viewers)")
     return args
 
 
@@ -418,10 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 plan = {"segment_path": target.segment_path}
                 run = run_locust(load, target, users, ["SegmentFetcher"], plan)
                 segment_runs.append(run)
-                console.print(
-                    f"segment alone, {users:>3} users, {target.name:<10}:"
-                    f" {run.total.rps:7.0f} req/s, CPU server/locust/others {_cpu(run)} %"
-                )
+                console.print(f"segment alone, {users:>3} users, {target.name:<10}: {_brief(run)}")
         mix_plan = {
             "videos": seeded.videos,
             "master_path": MASTER_PATH,
@@ -431,19 +455,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "uploaders": args.uploaders,
         }
         load.seconds = args.mix_seconds
-        mix = run_locust(load, targets[0], args.mix_users, ["Viewer", "Uploader"], mix_plan)
+        mixes = []
+        for users in args.mix_users:
+            mixes.append(run_locust(load, targets[0], users, ["Viewer", "Uploader"], mix_plan))
+            console.print(f"mix, {users:>3} users: {_brief(mixes[-1])}")
 
     elapsed, load_after = time.monotonic() - began, os.getloadavg()
-    console.print(load_table(segment_runs, mix, segment_file.stat().st_size))
+    console.print(load_table(segment_runs, mixes, segment_file.stat().st_size))
     console.print(
         f"{os.cpu_count()} cores; servers on cores {args.server_cpus or 'any'}, locust on"
         f" {args.load_cpus or 'any'}; load average {load_before[0]:.1f} before,"
         f" {load_after[0]:.1f} after; {elapsed:.0f} s in all"
     )
     if args.json:
-        runs = [*segment_runs, mix]
+        runs = [*segment_runs, *mixes]
         args.json.write_text(json.dumps([dataclasses.asdict(r) for r in runs], indent=1))
     return 0
+
+
+def _brief(run: Run) -> str:
+    return f"{run.total.rps:7.0f} req/s, CPU % server / locust / others {_cpu(run)}"
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ count, and where to write the results. Users:
   the signed media URLs that stream info hands out, signing in every few visits;
 - Uploader: a multipart upload, then a tus upload (create + one PATCH), over and over.
 
-Latencies and errors are recorded here from the moment every user is running (locust's
-`spawning_complete`) until the run ends, and written as JSON; errors are sorted into real ones
-(5xx, connection failures), 429 (throttled) and other 4xx, so the report can tell them apart.
+Latencies and errors are recorded here for PLAN["seconds"] from the moment every user is
+running (locust's `spawning_complete`), then locust is stopped and they are written as JSON.
+Errors are sorted into real ones (5xx, connection failures), 429 (throttled) and other 4xx, so
+the report can tell them apart.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import gevent
 import psutil
 from locust import FastHttpUser, HttpUser, constant, events, task
 from locust.env import Environment
@@ -47,6 +49,7 @@ class Recorder:
         self.started = self.stopped = 0.0
         self.cpu_start: dict[str, float] = {}
         self.cpu_end: dict[str, float] = {}
+        self.environment: Environment | None = None
 
     def cpu(self) -> dict[str, float]:
         machine = psutil.cpu_times()
@@ -132,9 +135,19 @@ def _on_request(name: str, response_time: float, response: Any, exception: Any, 
     RECORDER.record(name, response_time, int(status), exception is not None)
 
 
+@events.init.add_listener
+def _on_init(environment: Environment, **_: Any) -> None:
+    RECORDER.environment = environment
+
+
 @events.spawning_complete.add_listener
 def _on_spawned(user_count: int, **_: Any) -> None:
+    """Measure for exactly PLAN["seconds"] from here (locust's --run-time counts from its start,
+    and starting users can take seconds on a busy machine)."""
     RECORDER.start()
+    runner = RECORDER.environment.runner if RECORDER.environment else None
+    if runner is not None:
+        gevent.spawn_later(PLAN["seconds"], runner.quit)
 
 
 @events.test_stop.add_listener
