@@ -7,9 +7,10 @@ same segment bytes).
 
 What it does:
 1. Seeds a fresh data directory through the API of a server started on a free port: accounts,
-   public videos made from tiny generated clips (transcoded, ready), whose titles the searches
-   look for. Then restarts the server without the processor role, so no transcoding runs during
-   the measurements (the uploads made under load are received, probed and queued, not encoded).
+   public videos made from a tiny generated clip (6 s, 640x360, transcoded with the default
+   preset, ready), whose titles the searches look for. Then restarts the server without the
+   processor role, so no transcoding runs during the measurements (the uploads made under load
+   are received, probed and queued, not encoded).
 2. Segment alone: locust users fetching one segment as fast as they can, at each users count,
    from VideoForge (through a signed media URL), the bare ASGI app and nginx, in turn.
 3. The mix, on VideoForge only: viewers (gallery list and search, stream info, playlists,
@@ -28,6 +29,7 @@ import dataclasses
 import json
 import os
 import posixpath
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +74,7 @@ MIX_KINDS = [
 SEED_ENV = {**FAST_ENV, "VIDEOFORGE_X264_PRESET": "veryfast"}
 SERVING_ROLES = "auth,gallery,streaming,gateway"  # every role but the processor
 SERVERS = ["videoforge", "bare ASGI", "nginx"]
+LOCUST_BOUND = 0.9
 
 
 # -- results ---------------------------------------------------------------------------------
@@ -282,7 +285,9 @@ def _rate(value: float) -> str:
 
 def _cpu(run: Run) -> str:
     cpu = run.cpu
-    return " / ".join(f"{cpu[k] * 100:.0f}" for k in ("server", "load generator", "others"))
+    text = " / ".join(f"{cpu[k] * 100:.0f}" for k in ("server", "load generator", "others"))
+    # Past 90 % of its core, locust is what limits the run, not the server.
+    return text + (" (locust-bound)" if cpu["load generator"] >= LOCUST_BOUND else "")
 
 
 def cpu_per_request(run: Run) -> float | None:
@@ -396,6 +401,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the run's data and logs (kept anyway on failure)"
+    )
     args = parser.parse_args(argv)
     if min(args.mix_users) <= args.uploaders:
         parser.error("every --mix-users count must exceed --uploaders (the rest are viewers)")
@@ -470,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         runs = [*segment_runs, *mixes]
         args.json.write_text(json.dumps([dataclasses.asdict(r) for r in runs], indent=1))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
