@@ -476,8 +476,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" {load_after[0]:.1f} after; {elapsed:.0f} s in all"
     )
     if args.json:
-        runs = [*segment_runs, *mixes]
-        args.json.write_text(json.dumps([dataclasses.asdict(r) for r in runs], indent=1))
+        figures = {
+            "segment_bytes": segment_file.stat().st_size,
+            "load_average": [load_before[0], load_after[0]],
+            "runs": [dataclasses.asdict(r) for r in [*segment_runs, *mixes]],
+        }
+        args.json.write_text(json.dumps(figures, indent=1))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

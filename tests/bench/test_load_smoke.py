@@ -31,7 +31,9 @@ def test_short_run_has_every_row_and_no_errors(
     for row in [*(f"segment alone: {s}" for s in SERVERS), *(f"mix: {k}" for k in MIX_KINDS)]:
         assert row in printed
 
-    *segment_runs, mix = json.loads(out.read_text())  # one mix: one users count
+    figures = json.loads(out.read_text())
+    assert figures["segment_bytes"] > 0
+    *segment_runs, mix = figures["runs"]  # one mix: one users count
     assert [run["server"] for run in segment_runs] == SERVERS
     assert mix["server"] == "videoforge" and mix["users"] == 3
     for run in segment_runs:
