@@ -35,8 +35,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,16 +49,15 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from bench.nginx import INSTALL_HINT, NginxProcess, nginx_binary
+from bench.limits import INSTALL_HINT, Target, bare_asgi, nginx, nginx_binary
 from videoforge.config import Settings
 from videoforge.media.tools import find_ffmpeg
 from videoforge.streaming.playback import MASTER_PATH, video_key
 from videoforge.testing.api import FAST_ENV, PASSWORD, sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
-from videoforge.testing.server import ServerProcess, free_port
+from videoforge.testing.server import ServerProcess
 
 LOCUSTFILE = Path(__file__).resolve().parent / "load_users.py"
-BARE_ASGI = Path(__file__).resolve().parent / "bare_asgi.py"
 DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "videoforge-load"
 TITLES = [
     "Holiday in Lisbon", "Cats at home", "Mountain bike ride", "Cooking pasta",
@@ -178,53 +177,6 @@ def uris(playlist: str) -> list[str]:
 
 
 # -- the servers -----------------------------------------------------------------------------
-
-
-@dataclass
-class Target:
-    name: str
-    url: str
-    segment_path: str  # the same segment's bytes, on this server
-    pids: list[int]
-
-
-@contextmanager
-def bare_asgi(segment: Path, log_dir: Path) -> Iterator[Target]:
-    port = free_port()
-    command = [sys.executable, str(BARE_ASGI), "--port", str(port), "--file", str(segment)]
-    with (log_dir / "bare-asgi.log").open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=log)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(url + "/segment", process)
-        yield Target("bare ASGI", url, "/segment", [process.pid])
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-@contextmanager
-def nginx(store_dir: Path, segment_key: str, work: Path) -> Iterator[Target]:
-    server = NginxProcess(store_dir, work).start(f"/{segment_key}")
-    try:
-        assert server.process is not None
-        yield Target("nginx", server.url, f"/{segment_key}", [server.process.pid])
-    finally:
-        server.stop()
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early")
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
 # -- running locust --------------------------------------------------------------------------

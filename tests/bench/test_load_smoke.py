@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from bench.limits import INSTALL_HINT, nginx_binary
 from bench.load import MIX_KINDS, SERVERS, main
-from bench.nginx import INSTALL_HINT, nginx_binary
 
 pytestmark = pytest.mark.slow
 

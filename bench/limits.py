@@ -1,19 +1,28 @@
-"""nginx from Debian serving a directory on a free port: our own child process with a temporary
-config (never the system's nginx), one worker, Debian's defaults for static files otherwise
-(sendfile, tcp_nopush, keep-alive, an access log)."""
+"""The limits the load benchmark measures VideoForge against, each serving the same segment:
+
+- the bare ASGI app of bench/bare_asgi.py, under uvicorn as `videoforge serve` runs it;
+- nginx from Debian serving the store directory on a free port: our own child process with a
+  temporary config (never the system's nginx), one worker, Debian's defaults for static files
+  otherwise (sendfile, tcp_nopush, keep-alive, an access log).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from videoforge.testing.server import free_port
 
+BARE_ASGI = Path(__file__).resolve().parent / "bare_asgi.py"
 INSTALL_HINT = "nginx is not installed: apt-get update && apt-get install -y nginx"
 
 CONFIG = """\
@@ -68,17 +77,8 @@ class NginxProcess:
         command = [self.binary, "-p", str(self.work), "-c", str(config), "-e", "stderr"]
         with (self.work / "stderr.log").open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.work / 'stderr.log').read_text()}")
-            try:
-                if httpx.get(self.url + probe_path, timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise TimeoutError(f"nginx did not serve {probe_path} within {timeout} s")
+        wait_for(self.url + probe_path, self.process, timeout)
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -88,3 +88,54 @@ class NginxProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+@dataclass
+class Target:
+    """A server under load: where it is, and the processes whose CPU counts as its own."""
+
+    name: str
+    url: str
+    segment_path: str  # the same segment's bytes, on this server
+    pids: list[int]
+
+
+@contextmanager
+def bare_asgi(segment: Path, log_dir: Path) -> Iterator[Target]:
+    port = free_port()
+    command = [sys.executable, str(BARE_ASGI), "--port", str(port), "--file", str(segment)]
+    with (log_dir / "bare-asgi.log").open("ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for(url + "/segment", process)
+        yield Target("bare ASGI", url, "/segment", [process.pid])
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@contextmanager
+def nginx(store_dir: Path, segment_key: str, work: Path) -> Iterator[Target]:
+    server = NginxProcess(store_dir, work)
+    try:
+        server.start(f"/{segment_key}")
+        assert server.process is not None
+        yield Target("nginx", server.url, f"/{segment_key}", [server.process.pid])
+    finally:
+        server.stop()
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Wait until url answers 200 (the process it comes from must not exit meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
