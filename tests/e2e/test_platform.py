@@ -15,54 +15,11 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
+from videoforge.testing.api import FAST_ENV, sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
 from videoforge.testing.server import ServerProcess
 
 pytestmark = pytest.mark.slow
-
-FAST_ENV = {
-    "VIDEOFORGE_X264_PRESET": "ultrafast",
-    "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
-    "VIDEOFORGE_QUEUE_VISIBILITY_TIMEOUT_SECONDS": "3",
-    "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
-}
-
-
-def sign_in(base: str, username: str) -> dict[str, str]:
-    password = "correct horse 42"
-    httpx.post(
-        f"{base}/api/auth/register",
-        json={"username": username, "email": f"{username}@example.com", "password": password},
-    ).raise_for_status()
-    resp = httpx.post(f"{base}/api/auth/login", json={"username": username, "password": password})
-    resp.raise_for_status()
-    return {"Authorization": f"Bearer {resp.json()['accessToken']}"}
-
-
-def upload(base: str, headers: dict[str, str], clip: Path, visibility: str = "public") -> dict:
-    with clip.open("rb") as body:
-        resp = httpx.post(
-            f"{base}/api/gallery/videos",
-            headers=headers,
-            files={"file": (clip.name, body, "video/mp4")},
-            data={"title": clip.stem, "description": "e2e", "visibility": visibility},
-            timeout=60,
-        )
-    assert resp.status_code == 202, resp.text
-    video: dict = resp.json()
-    return video
-
-
-def wait_for_job(
-    base: str, headers: dict[str, str], job_id: str, until: set[str], timeout: float = 180
-) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job: dict = httpx.get(f"{base}/api/jobs/{job_id}", headers=headers).json()
-        if job["status"] in until:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} never reached {until}; last seen {job}")
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
