@@ -42,7 +42,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.chaos_audit import Known, Orphans, orphans, video_problems
-from bench.chaos_client import Session, form_upload
+from bench.chaos_client import Pace, Session, form_upload
 from bench.chaos_rounds import ROUNDS, RoundResult, sha256
 from videoforge.config import Settings
 from videoforge.media.tools import find_ffmpeg
@@ -129,11 +129,15 @@ class Chaos:
 
     # Killing and restarting ---------------------------------------------------------------
 
-    def interrupted(self, delay: float, operation: Callable[[], Any]) -> bool:
-        """Run operation while the server is SIGKILLed `delay` seconds in, then restart it.
-        True when the kill cut the operation short (it failed on the connection)."""
-        timer = threading.Timer(delay, self.server.kill)
-        timer.start()
+    def interrupted(
+        self, delay: float, operation: Callable[[], Any], clock: threading.Event | None = None
+    ) -> bool:
+        """Run operation while the server is SIGKILLed `delay` seconds in (counted from when
+        `clock` is set, if given), then restart it. True when the kill cut the operation short
+        (it failed on the connection)."""
+        clock = clock or threading.Event()
+        killer = threading.Thread(target=self._kill_later, args=(delay, clock))
+        killer.start()
         hit, error = False, None
         try:
             operation()
@@ -141,13 +145,24 @@ class Chaos:
             hit = True
         except Exception as exc:  # re-raised once the server is back
             error = exc
-        timer.join()
+        finally:
+            clock.set()  # an operation that ended before its body started: kill anyway
+        killer.join()
         self._reap_ffmpeg(self.current_round, "outlived the killed server")
         self.server = ServerProcess(self.data_dir, self.env).start()
         self.session.base = self.server.url
         if error is not None:
             raise error
         return hit
+
+    def _kill_later(self, delay: float, clock: threading.Event) -> None:
+        clock.wait()
+        time.sleep(delay)
+        self.server.kill()
+
+    def pace(self) -> Pace:
+        """A fresh pace for one upload that takes about options.upload_seconds."""
+        return Pace(self.upload_rate)
 
     def _reap_ffmpeg(self, result: RoundResult | None, why: str) -> Orphans:
         """ffmpeg still running under the data dir after the grace period: recorded, then

@@ -2,7 +2,8 @@
 
 Read straight from the SQLite file and the store and work folders, with no server code, so it
 holds whatever the upload code's own layout is: a row, object or work file is orphaned when it
-names nothing the client knows (a video, its job, or a finished upload's small receipt); a
+names nothing the client knows (a video, its job, its source file wherever the video's row says
+it is, or a finished upload's small receipt); a
 queue message is orphaned once every job has ended; `.tmp-*` files are half-written objects.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +52,12 @@ class Orphans:
         )
 
 
-def _database(settings: Settings) -> sqlite3.Connection:
+def _database(settings: Settings) -> closing[sqlite3.Connection]:
     url = settings.resolved_database_url
     if not url.startswith("sqlite:///"):
         raise SystemExit("the chaos bench reads an SQLite data dir (--topology split is not built)")
-    return sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True)
+    path = url.removeprefix("sqlite:///")
+    return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
 
 
 def orphans(settings: Settings, known: Known) -> Orphans:
@@ -62,8 +65,11 @@ def orphans(settings: Settings, known: Known) -> Orphans:
     found = Orphans()
     with _database(settings) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for (video_id,) in db.execute("SELECT id FROM videos"):
-            if video_id not in known.videos:
+        sources = set()  # where known videos keep their uploaded file (wherever that is)
+        for video_id, source_key in db.execute("SELECT id, source_key FROM videos"):
+            if video_id in known.videos:
+                sources.add(source_key)
+            else:
                 found.rows.add(f"videos {video_id}")
         for (job_id,) in db.execute("SELECT id FROM jobs"):
             if job_id not in known.jobs:
@@ -76,7 +82,10 @@ def orphans(settings: Settings, known: Known) -> Orphans:
                     found.rows.add(f"{table} {row[0]}")
     for root in (settings.store_dir, settings.work_dir):
         for path in _files(root):
-            if not _accounted(path.relative_to(root), path, known):
+            rel = path.relative_to(root).as_posix()
+            if root == settings.store_dir and rel in sources:
+                continue
+            if not _accounted(rel, path, known):
                 found.objects.add(str(path.relative_to(settings.data_dir)))
     found.processes = {
         f"ffmpeg {pid}" for pid in ffmpeg_processes_under(settings.data_dir.resolve())
@@ -89,14 +98,13 @@ def _files(root: Path) -> Iterator[Path]:
         yield from (p for p in root.rglob("*") if p.is_file())
 
 
-def _accounted(rel: Path, path: Path, known: Known) -> bool:
+def _accounted(rel: str, path: Path, known: Known) -> bool:
     if path.name.startswith(".tmp-"):
         return False
-    parts = rel.parts
+    parts = rel.split("/")
     if len(parts) > 2 and parts[0] == "videos" and parts[1] in known.videos:
         return True
-    text = rel.as_posix()
-    return any(upload_id in text for upload_id in known.finished_uploads) and (
+    return any(upload_id in rel for upload_id in known.finished_uploads) and (
         path.stat().st_size <= RECEIPT_MAX_BYTES
     )
 

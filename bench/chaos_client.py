@@ -5,10 +5,11 @@ in the middle of one."""
 from __future__ import annotations
 
 import base64
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,14 +76,24 @@ class Session:
         return matches[0] if matches else None
 
 
-def paced(data: bytes, bytes_per_second: float | None) -> Iterator[bytes]:
-    """data in small pieces, no faster than bytes_per_second (all at once when None)."""
-    if bytes_per_second is None:
+@dataclass
+class Pace:
+    """How fast a body is sent; `started` is set when its first byte is handed over (the kill
+    clock of an upload starts then, so a slow creation or sign-in does not eat the window)."""
+
+    bytes_per_second: float
+    started: threading.Event = field(default_factory=threading.Event)
+
+
+def paced(data: bytes, pace: Pace | None) -> Iterator[bytes]:
+    """data in small pieces, no faster than the pace (all at once when None)."""
+    if pace is None:
         yield data
         return
-    started = time.monotonic()
+    pace.started.set()
+    began = time.monotonic()
     for start in range(0, len(data), PIECE_BYTES):
-        ahead = started + start / bytes_per_second - time.monotonic()
+        ahead = began + start / pace.bytes_per_second - time.monotonic()
         if ahead > 0:
             time.sleep(ahead)
         yield data[start : start + PIECE_BYTES]
@@ -92,7 +103,7 @@ def paced(data: bytes, bytes_per_second: float | None) -> Iterator[bytes]:
 
 
 def form_upload(
-    session: Session, title: str, filename: str, data: bytes, bytes_per_second: float | None
+    session: Session, title: str, filename: str, data: bytes, pace: Pace | None
 ) -> httpx.Response:
     """POST /api/gallery/videos, the multipart body streamed at the given pace."""
     boundary = uuid.uuid4().hex
@@ -108,7 +119,7 @@ def form_upload(
 
     def body() -> Iterator[bytes]:
         yield head
-        yield from paced(data, bytes_per_second)
+        yield from paced(data, pace)
         yield tail
 
     return session.request(
@@ -177,16 +188,14 @@ def tus_offset(session: Session, upload: TusUpload) -> int | None:
     return int(resp.headers["Upload-Offset"])
 
 
-def tus_patch(
-    session: Session, upload: TusUpload, offset: int, end: int, bytes_per_second: float | None
-) -> int:
+def tus_patch(session: Session, upload: TusUpload, offset: int, end: int, pace: Pace | None) -> int:
     """PATCH bytes [offset, end) and return the server's new offset."""
     assert upload.path is not None
     piece = upload.data[offset:end]
 
     def body() -> Iterator[bytes]:
         position = offset
-        for chunk in paced(piece, bytes_per_second):
+        for chunk in paced(piece, pace):
             position += len(chunk)
             upload.sent = max(upload.sent, position)  # handed over; may still be in flight
             yield chunk
@@ -213,16 +222,14 @@ def tus_send(
     upload: TusUpload,
     offset: int,
     chunk_bytes: int,
-    bytes_per_second: float | None = None,
+    pace: Pace | None = None,
 ) -> None:
     """PATCH from offset to the end, chunk_bytes per request (as tuspy and tus-js-client do)."""
     size = len(upload.data)
     if offset == size:  # every byte is in, but the completion may not have run (a crash in it)
         tus_patch(session, upload, offset, offset, None)
     while offset < size:
-        offset = tus_patch(
-            session, upload, offset, min(size, offset + chunk_bytes), bytes_per_second
-        )
+        offset = tus_patch(session, upload, offset, min(size, offset + chunk_bytes), pace)
 
 
 def tus_video(session: Session, upload: TusUpload) -> dict[str, Any] | None:

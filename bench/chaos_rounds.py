@@ -57,12 +57,14 @@ def form_round(chaos: Chaos, result: RoundResult) -> None:
     looks for it by title) or not at all, and then the client's retry must succeed."""
     title = f"chaos {result.number} form"
     answer: list[httpx.Response] = []
+    pace = chaos.pace()
     result.kill_after = chaos.upload_kill_delay()
     result.hit = chaos.interrupted(
         result.kill_after,
         lambda: answer.append(
-            form_upload(chaos.session, title, "form.mp4", chaos.upload_data, chaos.upload_rate)
+            form_upload(chaos.session, title, "form.mp4", chaos.upload_data, pace)
         ),
+        clock=pace.started,
     )
     if answer and answer[0].status_code != 202:
         result.lost.append(f"the upload was refused: {answer[0].status_code} {message(answer[0])}")
@@ -84,24 +86,25 @@ def tus_round(chaos: Chaos, result: RoundResult) -> None:
     """A tus upload killed on the way in, then resumed as tus clients do: HEAD for the offset,
     PATCH the rest. It must end as a video with exactly the bytes sent."""
     upload = TusUpload(chaos.upload_data, "tus.mp4", f"chaos {result.number} tus")
+    pace = chaos.pace()
     result.kill_after = chaos.upload_kill_delay()
 
     def send() -> None:
         tus_create(chaos.session, upload)
-        tus_send(chaos.session, upload, 0, chaos.tus_chunk_bytes, chaos.upload_rate)
+        tus_send(chaos.session, upload, 0, chaos.tus_chunk_bytes, pace)
 
     hit: list[bool] = []
-    refused = _refusal(lambda: hit.append(chaos.interrupted(result.kill_after, send)))
+    refused = _refusal(
+        lambda: hit.append(chaos.interrupted(result.kill_after, send, clock=pace.started))
+    )
     result.hit = hit == [True]
     if refused:
         result.lost.append(f"before the kill: {refused}")
         return
-    if upload.path is None:  # the creation was never answered: start again
-        result.notes.append("creation unanswered; a new upload")
-        if failed := _refusal(lambda: _send_all(chaos, upload)):
-            result.lost.append(failed)
-            return
-    elif upload.video_id is None:
+    if upload.path is None:
+        result.lost.append("the creation was never answered")
+        return
+    if upload.video_id is None:
         _resume(chaos, upload, result)
         if result.lost:
             return
@@ -111,11 +114,6 @@ def tus_round(chaos: Chaos, result: RoundResult) -> None:
         result.lost.append("finished, but the server names no video for it")
         return
     chaos.expect(video, upload.data, result)
-
-
-def _send_all(chaos: Chaos, upload: TusUpload) -> None:
-    tus_create(chaos.session, upload)
-    tus_send(chaos.session, upload, 0, chaos.tus_chunk_bytes)
 
 
 def _resume(chaos: Chaos, upload: TusUpload, result: RoundResult) -> None:
