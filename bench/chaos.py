@@ -148,7 +148,7 @@ class Chaos:
         finally:
             clock.set()  # an operation that ended before its body started: kill anyway
         killer.join()
-        self._reap_ffmpeg(self.current_round, "outlived the killed server")
+        self.reap_ffmpeg(self.current_round, "outlived the killed server")
         self.server = ServerProcess(self.data_dir, self.env).start()
         self.session.base = self.server.url
         if error is not None:
@@ -164,7 +164,7 @@ class Chaos:
         """A fresh pace for one upload that takes about options.upload_seconds."""
         return Pace(self.upload_rate)
 
-    def _reap_ffmpeg(self, result: RoundResult | None, why: str) -> Orphans:
+    def reap_ffmpeg(self, result: RoundResult | None, why: str) -> Orphans:
         """ffmpeg still running under the data dir after the grace period: recorded, then
         killed (by pid) so that the next round starts clean."""
         wait_until(lambda: not ffmpeg_processes_under(self.data_dir), FFMPEG_GRACE_SECONDS)
@@ -182,7 +182,7 @@ class Chaos:
         return self.rng.uniform(low, high) * self.options.upload_seconds
 
     def transcode_kill_delay(self) -> float:
-        return self.rng.uniform(0.0, 1.1) * self.transcode_seconds
+        return self.rng.uniform(0.0, 1.0) * self.transcode_seconds
 
     # What the client knows ----------------------------------------------------------------
 
@@ -205,12 +205,14 @@ class Chaos:
                 self.ready_attempts[job_id] = -1  # do not wait for it again
 
     def calibrate(self) -> float:
-        """Time one undisturbed transcode, to spread the transcode kills over its length."""
-        started = time.monotonic()
+        """Time one undisturbed encode (from `processing` to `ready`), to spread the transcode
+        kills over its length."""
         resp = form_upload(self.session, "chaos calibration", "cal.mp4", self.transcode_data, None)
         resp.raise_for_status()
         video = resp.json()
         self.expect(video, self.transcode_data, RoundResult(0, "calibration"))
+        self.session.wait_for_status(video["jobId"], {"processing"})
+        started = time.monotonic()
         self.settle()
         self.transcode_seconds = time.monotonic() - started
         return self.transcode_seconds
@@ -235,7 +237,7 @@ def run_chaos(work_dir: Path, ffmpeg: str, options: ChaosOptions, console: Conso
         seen = orphans(chaos.settings, chaos.known)  # a fresh server's own files are no orphans
         console.print(
             f"upload {len(chaos.upload_data) / 1e6:.1f} MB in ~{options.upload_seconds:.1f} s; "
-            f"one transcode {calibration:.1f} s; data in {chaos.data_dir}"
+            f"one encode {calibration:.1f} s; data in {chaos.data_dir}"
         )
         results = []
         for number, kind in enumerate(round_kinds(options, chaos.rng), start=1):
@@ -254,8 +256,8 @@ def run_chaos(work_dir: Path, ffmpeg: str, options: ChaosOptions, console: Conso
         _check_ready_once(chaos)
     finally:
         chaos.server.stop()
-    _reap_after_stop = chaos._reap_ffmpeg(None, "outlived the stopped server")
-    found = orphans(chaos.settings, chaos.known) | _reap_after_stop
+    stragglers = chaos.reap_ffmpeg(None, "outlived the stopped server")
+    found = orphans(chaos.settings, chaos.known) | stragglers
     for video_id, sha in chaos.known.videos.items():
         for problem in video_problems(chaos.settings, video_id, sha):
             chaos.video_rounds[video_id].corrupt.append(f"video {video_id}: {problem}")

@@ -48,6 +48,15 @@ class Session:
         job: dict[str, Any] = resp.json()
         return job
 
+    def wait_for_status(self, job_id: str, statuses: set[str], timeout: float = 300) -> str:
+        """Poll the job quickly until its status is one of statuses (or it has ended)."""
+        deadline = time.monotonic() + timeout
+        status = self.job(job_id)["status"]
+        while status not in statuses | TERMINAL and time.monotonic() < deadline:
+            time.sleep(0.05)
+            status = self.job(job_id)["status"]
+        return str(status)
+
     def wait_for_jobs(self, job_ids: list[str], timeout: float = 300) -> dict[str, dict[str, Any]]:
         """Every job's last state, once each has ended (ready, failed or cancelled)."""
         deadline = time.monotonic() + timeout

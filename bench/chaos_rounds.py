@@ -145,8 +145,9 @@ def _refusal(action: Callable[[], Any]) -> str | None:
 
 
 def transcode_round(chaos: Chaos, result: RoundResult) -> None:
-    """An upload whose transcoding is killed at a random moment. The job must end ready once,
-    with one set of outputs; `attempts` tells whether the kill hit a running attempt."""
+    """An upload whose transcoding is killed at a random moment of its encode (once the job is
+    `processing`). The job must end ready once, with one set of outputs; `attempts` tells
+    whether the kill hit a running attempt."""
     title = f"chaos {result.number} transcode"
     resp = form_upload(chaos.session, title, "transcode.mp4", chaos.transcode_data, None)
     if resp.status_code != 202:
@@ -154,6 +155,7 @@ def transcode_round(chaos: Chaos, result: RoundResult) -> None:
         return
     video = resp.json()
     chaos.expect(video, chaos.transcode_data, result)
+    chaos.session.wait_for_status(video["jobId"], {"processing"})
     result.kill_after = chaos.transcode_kill_delay()
     chaos.interrupted(result.kill_after, lambda: None)
     job = chaos.session.wait_for_jobs([video["jobId"]])[video["jobId"]]
