@@ -78,7 +78,7 @@ class ChaosOptions:
 @dataclass
 class ChaosResult:
     rounds: list[RoundResult]
-    after_stop: Orphans  # found only by the audit after the final, clean stop
+    after_stop: Orphans  # leftovers no round is to blame for (seen first after the final stop)
     calibration_seconds: float
     seconds: float = 0.0
     problems_after_stop: list[str] = field(default_factory=list)
@@ -232,14 +232,17 @@ def run_chaos(work_dir: Path, ffmpeg: str, options: ChaosOptions, console: Conso
     shutil.rmtree(work_dir / "var", ignore_errors=True)
     started = time.monotonic()
     chaos = Chaos(work_dir, ffmpeg, options)
+    # A leftover counts when it is still there after the final stop; it is blamed on the round
+    # after which it first appeared (a queue message deleted just after its job turned ready
+    # may be seen once: it is no orphan).
+    first_seen: dict[str, RoundResult] = {}
+    results = []
     try:
         calibration = chaos.calibrate()
-        seen = orphans(chaos.settings, chaos.known)  # a fresh server's own files are no orphans
         console.print(
             f"upload {len(chaos.upload_data) / 1e6:.1f} MB in ~{options.upload_seconds:.1f} s; "
             f"one encode {calibration:.1f} s; data in {chaos.data_dir}"
         )
-        results = []
         for number, kind in enumerate(round_kinds(options, chaos.rng), start=1):
             result = RoundResult(number, kind)
             chaos.current_round = result
@@ -247,23 +250,27 @@ def run_chaos(work_dir: Path, ffmpeg: str, options: ChaosOptions, console: Conso
             ROUNDS[kind](chaos, result)
             chaos.settle()
             found = orphans(chaos.settings, chaos.known)
-            result.orphans = result.orphans | (found - seen)
-            seen = seen | found
+            new = sorted((found.rows | found.objects) - first_seen.keys())
+            first_seen.update(dict.fromkeys(new, result))
             result.seconds = time.monotonic() - round_started
             results.append(result)
-            console.print(describe_round(result))
+            console.print(describe_round(result, [f"left over (so far): {n}" for n in new]))
         chaos.current_round = None
         _check_ready_once(chaos)
     finally:
         chaos.server.stop()
-    stragglers = chaos.reap_ffmpeg(None, "outlived the stopped server")
-    found = orphans(chaos.settings, chaos.known) | stragglers
+    after_stop = chaos.reap_ffmpeg(None, "outlived the stopped server")
+    final = orphans(chaos.settings, chaos.known)
+    for kind, blamed in (("rows", final.rows), ("objects", final.objects)):
+        for leftover in blamed:
+            owner = first_seen[leftover].orphans if leftover in first_seen else after_stop
+            getattr(owner, kind).add(leftover)
     for video_id, sha in chaos.known.videos.items():
         for problem in video_problems(chaos.settings, video_id, sha):
             chaos.video_rounds[video_id].corrupt.append(f"video {video_id}: {problem}")
     return ChaosResult(
         rounds=results,
-        after_stop=found - seen,
+        after_stop=after_stop,
         calibration_seconds=calibration,
         seconds=time.monotonic() - started,
         problems_after_stop=_calibration_problems(chaos),
@@ -288,14 +295,14 @@ def _calibration_problems(chaos: Chaos) -> list[str]:
     return [p for r in calibration for p in r.lost + r.corrupt]
 
 
-def describe_round(result: RoundResult) -> str:
-    verdict = "ok" if result.ok else "[bold red]PROBLEM[/]"
+def describe_round(result: RoundResult, more: Sequence[str] = ()) -> str:
+    verdict = "ok" if result.ok and not more else "[bold red]PROBLEM[/]"
     hit = "hit mid-way" if result.hit else "missed"
     line = (
         f"round {result.number:2d} {result.kind:9s} kill at {result.kill_after:5.2f} s ({hit}), "
         f"{result.seconds:5.1f} s: {verdict}"
     )
-    details = [*result.notes, *result.lost, *result.corrupt]
+    details = [*result.notes, *result.lost, *result.corrupt, *more]
     details += sorted(result.orphans.rows | result.orphans.objects | result.orphans.processes)
     return line + "".join(f"\n    {d}" for d in details)
 

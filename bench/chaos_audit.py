@@ -39,11 +39,6 @@ class Orphans:
     objects: set[str] = field(default_factory=set)
     processes: set[str] = field(default_factory=set)
 
-    def __sub__(self, seen: Orphans) -> Orphans:
-        return Orphans(
-            self.rows - seen.rows, self.objects - seen.objects, self.processes - seen.processes
-        )
-
     def __or__(self, other: Orphans) -> Orphans:
         return Orphans(
             self.rows | other.rows,
