@@ -5,12 +5,17 @@ that nothing is lost, corrupted or orphaned.
     uv run python bench/chaos.py                        # 20 rounds, seed 1
     uv run python bench/chaos.py --rounds 6 --seed 7 --kinds tus,form
 
+Kill moments: an upload's body is sent at a set pace (about --upload-seconds) and the kill comes
+at a random point from its first byte to a little past its last (the probe, the rows); a
+transcode is killed at a random point of its encode, once the job is `processing`.
+
 After each restart the client does what a real one would: a tus upload is resumed (HEAD for the
 offset, PATCH the rest) and must end byte-identical; a form upload that got no answer is looked
 up by title and retried when absent, and must exist whole or not at all; every job must end
 ready exactly once, with one set of outputs. Once the server is quiet again, the data dir is
 audited: rows, stored objects and work files that name nothing the client knows, queue messages
-left over, ffmpeg processes still running. At the end, after a clean stop, a last audit.
+left over, ffmpeg processes still running after their server died. A leftover counts when it is
+still there after the final, clean stop; then every video's source must equal the bytes sent.
 
 The client speaks only the public protocols (the gallery and jobs API, tus 1.0); the audit reads
 the SQLite file and the store and work folders, not server code. Prints one row per round kind;

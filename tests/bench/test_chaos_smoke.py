@@ -4,7 +4,14 @@ of the upload (no timing assertions; what is checked is what survived the kills)
 from __future__ import annotations
 
 import pytest
-from bench.chaos import COLUMNS, ChaosOptions, ChaosResult, chaos_table, run_chaos
+from bench.chaos import (
+    COLUMNS,
+    ChaosOptions,
+    ChaosResult,
+    chaos_table,
+    describe_round,
+    run_chaos,
+)
 from bench.chaos_audit import Orphans
 from bench.chaos_rounds import RoundResult
 from rich.console import Console
@@ -54,18 +61,19 @@ def test_one_table_row_per_round_kind_and_a_total(chaos: ChaosResult) -> None:
 @pytest.mark.parametrize("kind", ["form", "transcode"])
 def test_form_uploads_and_transcodes_lose_nothing(chaos: ChaosResult, kind: str) -> None:
     result = round_of(chaos, kind)
-    assert result.lost == [] and result.corrupt == [], result.notes
-    assert result.orphans.rows == set() and result.orphans.processes == set()
+    what = describe_round(result)
+    assert result.lost == [] and result.corrupt == [], what
+    assert result.orphans.rows == set() and result.orphans.processes == set(), what
     if kind == "transcode":
-        assert result.orphans.objects == set()
+        assert result.orphans.objects == set(), what
     # Not asserted for form: today a form upload killed mid-body leaves its half-written
     # `.tmp-*` object in the store, which nothing sweeps (see the chaos bench's report).
-    assert not (chaos.after_stop.rows or chaos.after_stop.processes)
+    assert not (chaos.after_stop.rows or chaos.after_stop.processes), chaos.after_stop
 
 
 # LEAD: remove this mark when branch tus (crash-safe tus uploads) is merged.
 @pytest.mark.xfail(strict=True, reason="issue 10 finding 2, fixed on branch tus")
 def test_a_tus_upload_killed_mid_patch_resumes_byte_identical(chaos: ChaosResult) -> None:
     result = round_of(chaos, "tus")
-    assert result.lost == [] and result.corrupt == [], result.notes
-    assert result.orphans == Orphans(), result.orphans
+    assert result.lost == [] and result.corrupt == [], describe_round(result)
+    assert result.orphans == Orphans(), describe_round(result)
