@@ -130,7 +130,7 @@ def _resume(chaos: Chaos, upload: TusUpload, result: RoundResult) -> None:
             tus_send(chaos.session, upload, offset, chaos.tus_chunk_bytes)
             return
         except TusRefused as exc:
-            if exc.status != 409:  # 409: the offset moved; ask again
+            if exc.status not in (409, 423):  # the offset moved, or the upload is busy: ask again
                 result.lost.append(f"the resume was refused: {exc}")
                 return
     result.lost.append(f"the resume kept conflicting ({RESUME_TRIES} tries)")
