@@ -199,7 +199,8 @@ class Chaos:
         self.job_rounds[video["jobId"]] = result
 
     def settle(self) -> None:
-        """Wait for every job to end; a failed job loses its video."""
+        """Wait for every job to end (a failed job loses its video), then for the queue to
+        empty (a message left after its job ended would count as an orphan)."""
         waiting = [j for j in self.known.jobs if j not in self.ready_attempts]
         for job_id, job in self.session.wait_for_jobs(waiting).items():
             if job["status"] == "ready":
@@ -208,6 +209,7 @@ class Chaos:
                 detail = f"job {job_id} ended {job['status']}: {job.get('error')}"
                 self.job_rounds[job_id].lost.append(detail)
                 self.ready_attempts[job_id] = -1  # do not wait for it again
+        self.session.wait_for_empty_queue()
 
     def calibrate(self) -> float:
         """Time one undisturbed encode (from `processing` to `ready`), to spread the transcode

@@ -74,6 +74,17 @@ class Session:
             done[job_id] = self.job(job_id)
         return done
 
+    def wait_for_empty_queue(self, timeout: float = 30) -> None:
+        """Until no job message is waiting, leased or delayed (GET /api/scaling). A server killed
+        between a job's end and the deletion of its message leaves that message leased; once
+        the lease expires it is delivered again and dropped as already done."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            depth = self.request("GET", "/api/scaling").json()
+            if depth["visible"] + depth["inFlight"] + depth["delayed"] == 0:
+                return
+            time.sleep(0.3)
+
     def find_video(self, title: str) -> dict[str, Any] | None:
         """The user's video with exactly this title, if the server has it."""
         resp = self.request(
