@@ -53,9 +53,9 @@ from bench.limits import INSTALL_HINT, Target, bare_asgi, nginx, nginx_binary
 from videoforge.config import Settings
 from videoforge.media.tools import find_ffmpeg
 from videoforge.streaming.playback import MASTER_PATH, video_key
-from videoforge.testing.api import FAST_ENV, PASSWORD, sign_in, upload, wait_for_job
+from videoforge.testing.api import PASSWORD, sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
-from videoforge.testing.server import ServerProcess
+from videoforge.testing.server import FAST_ENV, ServerProcess
 
 LOCUSTFILE = Path(__file__).resolve().parent / "load_users.py"
 DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "videoforge-load"

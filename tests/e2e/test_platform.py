@@ -7,41 +7,18 @@ the middle of a job still ends with that job ready, once.
 from __future__ import annotations
 
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 import pytest
 
-from videoforge.testing.api import FAST_ENV, sign_in, upload, wait_for_job
+from videoforge.testing.api import sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
-from videoforge.testing.server import ServerProcess
+from videoforge.testing.leftovers import hls_problems
+from videoforge.testing.server import FAST_ENV, ServerProcess
 
 pytestmark = pytest.mark.slow
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
-
-
-def ffmpeg_processes_under(data_dir: Path) -> list[str]:
-    """Command lines of running ffmpeg processes that read or write inside data_dir."""
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            args = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if args and b"ffmpeg" in args[0] and any(str(data_dir).encode() in a for a in args):
-            found.append(b" ".join(args).decode(errors="replace"))
-    return found
 
 
 def decode(ffmpeg: str, url: str) -> None:
@@ -130,14 +107,4 @@ def test_job_survives_sigkill_of_the_server(tmp_path: Path, ffmpeg: str) -> None
         assert ready["status"] == "ready"
         # One set of outputs: each rung's playlist lists each segment once, and every file in the
         # rung's folder is referenced (nothing left over from the killed attempt).
-        hls = data_dir / "store" / "videos" / video["id"] / "hls"
-        for rung in (p for p in hls.iterdir() if p.is_dir()):
-            playlist = (rung / "index.m3u8").read_text().splitlines()
-            segments = [line for line in playlist if line and not line.startswith("#")]
-            assert len(segments) == len(set(segments))
-            assert "#EXT-X-ENDLIST" in playlist
-            on_disk = {p.name for p in rung.iterdir()} - {"index.m3u8"}
-            referenced = set(segments) | {
-                line.split('URI="')[1].rstrip('"') for line in playlist if "EXT-X-MAP" in line
-            }
-            assert on_disk == referenced
+        assert hls_problems(data_dir / "store" / "videos" / video["id"] / "hls") == []

@@ -12,51 +12,77 @@ import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from videoforge.storage.base import AppendBusy, AppendState, StoredObject, safe_key
 
+# Whole-object writes go to a temporary file here and are renamed into place. The writer holds
+# an exclusive flock on it until the rename; a process killed mid-write (SIGKILL: no cleanup
+# runs) loses its lock, which is how a later process tells its leftovers from live writes.
+_SCRATCH = ".tmp"
+_TMP_PREFIX = ".tmp-"
+
 
 class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
+        self._scratch = self.root / _SCRATCH
+        self._scratch.mkdir(exist_ok=True)
+        self.sweep_abandoned_writes()
 
     def _path(self, key: str) -> Path:
         return self.root / safe_key(key)
 
-    def _atomic_write(self, key: str) -> tuple[Path, int, str]:
+    @contextmanager
+    def _atomic_write(self, key: str) -> Iterator[BinaryIO]:
         dest = self._path(key)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-        return dest, fd, tmp
+        fd, tmp = tempfile.mkstemp(dir=self._scratch, prefix=_TMP_PREFIX)
+        with os.fdopen(fd, "wb") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)  # released when closed, or when this process dies
+            try:
+                yield out
+                out.flush()
+                os.replace(tmp, dest)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+
+    def sweep_abandoned_writes(self) -> int:
+        """Delete temporary files whose writer died mid-write; returns how many. Live writers,
+        in this process or another sharing the directory, hold their file's lock."""
+        started = time.time()
+        removed = 0
+        for tmp in self._scratch.glob(f"{_TMP_PREFIX}*"):
+            try:
+                with tmp.open("rb") as probe:
+                    # A file made after the sweep began may not be locked yet: leave it.
+                    if os.fstat(probe.fileno()).st_mtime >= started:
+                        continue
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    tmp.unlink()
+                    removed += 1
+            except (BlockingIOError, FileNotFoundError):
+                continue
+        return removed
 
     def put_stream(self, key: str, chunks: Iterable[bytes]) -> int:
-        dest, fd, tmp = self._atomic_write(key)
         written = 0
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for chunk in chunks:
-                    out.write(chunk)
-                    written += len(chunk)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with self._atomic_write(key) as out:
+            for chunk in chunks:
+                out.write(chunk)
+                written += len(chunk)
         return written
 
     def put_file(self, key: str, path: Path) -> None:
-        dest, fd, tmp = self._atomic_write(key)
-        os.close(fd)
-        try:
-            shutil.copyfile(path, tmp)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with self._atomic_write(key) as out, path.open("rb") as source:
+            shutil.copyfileobj(source, out, 1024 * 1024)
 
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
@@ -76,7 +102,7 @@ class LocalStore:
         if not base.exists():
             return
         for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith(".tmp-"):
+            if path.is_file() and not path.name.startswith(_TMP_PREFIX):
                 key = path.relative_to(self.root).as_posix()
                 yield self.stat(key)
 

@@ -1,30 +1,26 @@
-"""Driving a running VideoForge over HTTP as a client does (end-to-end tests, benchmarks)."""
+"""Drive a running server through its public HTTP API, as a user would (end-to-end tests and
+the benchmarks): register and sign in, upload, wait for a job."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 PASSWORD = "correct horse 42"
 
-# Settings for a server that transcodes tiny clips quickly and signs people up without email.
-FAST_ENV = {
-    "VIDEOFORGE_X264_PRESET": "ultrafast",
-    "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
-    "VIDEOFORGE_QUEUE_VISIBILITY_TIMEOUT_SECONDS": "3",
-    "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
-}
 
-
-def sign_in(base: str, username: str, password: str = PASSWORD) -> dict[str, str]:
-    """Register username (email username@example.com), sign in, return the bearer header."""
-    httpx.post(
-        f"{base}/api/auth/register",
-        json={"username": username, "email": f"{username}@example.com", "password": password},
-    ).raise_for_status()
-    resp = httpx.post(f"{base}/api/auth/login", json={"username": username, "password": password})
+def sign_in(base: str, username: str, *, register: bool = True) -> dict[str, str]:
+    """Bearer headers for username (registered first unless told otherwise)."""
+    if register:
+        httpx.post(
+            f"{base}/api/auth/register",
+            json={"username": username, "email": f"{username}@example.com", "password": PASSWORD},
+        ).raise_for_status()
+    resp = httpx.post(f"{base}/api/auth/login", json={"username": username, "password": PASSWORD})
     resp.raise_for_status()
     return {"Authorization": f"Bearer {resp.json()['accessToken']}"}
 
@@ -35,8 +31,8 @@ def upload(
     clip: Path,
     visibility: str = "public",
     title: str | None = None,
-) -> dict:
-    """Upload clip as multipart/form-data; return the new video (202)."""
+) -> dict[str, Any]:
+    """A multipart upload of clip; asserts the 202 and returns the video."""
     with clip.open("rb") as body:
         resp = httpx.post(
             f"{base}/api/gallery/videos",
@@ -46,19 +42,28 @@ def upload(
             timeout=60,
         )
     assert resp.status_code == 202, resp.text
-    video: dict = resp.json()
+    video: dict[str, Any] = resp.json()
     return video
 
 
 def wait_for_job(
     base: str, headers: dict[str, str], job_id: str, until: set[str], timeout: float = 180
-) -> dict:
-    """Poll the job until its status is one of `until`."""
+) -> dict[str, Any]:
+    """Poll /api/jobs/{job_id} until its status is one of `until`."""
     deadline = time.monotonic() + timeout
-    job: dict = {}
+    job: dict[str, Any] = {}
     while time.monotonic() < deadline:
         job = httpx.get(f"{base}/api/jobs/{job_id}", headers=headers).json()
         if job["status"] in until:
             return job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} never reached {until}; last seen {job}")
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()

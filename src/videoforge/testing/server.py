@@ -13,6 +13,14 @@ from pathlib import Path
 
 import httpx
 
+# A server that transcodes fast and notices a dead worker quickly (end-to-end tests, chaos bench).
+FAST_ENV = {
+    "VIDEOFORGE_X264_PRESET": "ultrafast",
+    "VIDEOFORGE_QUEUE_POLL_SECONDS": "0.2",
+    "VIDEOFORGE_QUEUE_VISIBILITY_TIMEOUT_SECONDS": "3",
+    "VIDEOFORGE_REQUIRE_EMAIL_CONFIRMATION": "false",
+}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
