@@ -5,6 +5,7 @@ would do next and records what the server made of it."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,9 @@ from bench.chaos_client import (
 if TYPE_CHECKING:
     from bench.chaos import Chaos
 
-RESUME_TRIES = 3
+# Waits before each resume attempt, as the web app's tus-js-client retries (retryDelays): after a
+# SIGKILL the dead server's lease on the upload holds for a few seconds (423 with Retry-After).
+RESUME_DELAYS = (0.0, 1.0, 3.0, 5.0, 10.0, 20.0)
 
 
 @dataclass
@@ -117,7 +120,8 @@ def tus_round(chaos: Chaos, result: RoundResult) -> None:
 
 
 def _resume(chaos: Chaos, upload: TusUpload, result: RoundResult) -> None:
-    for _ in range(RESUME_TRIES):
+    for delay in RESUME_DELAYS:
+        time.sleep(delay)
         offset = tus_offset(chaos.session, upload)
         if offset is None:
             if tus_video(chaos.session, upload) is None:
@@ -133,7 +137,7 @@ def _resume(chaos: Chaos, upload: TusUpload, result: RoundResult) -> None:
             if exc.status not in (409, 423):  # the offset moved, or the upload is busy: ask again
                 result.lost.append(f"the resume was refused: {exc}")
                 return
-    result.lost.append(f"the resume kept conflicting ({RESUME_TRIES} tries)")
+    result.lost.append(f"the resume kept conflicting ({len(RESUME_DELAYS)} tries)")
 
 
 def _refusal(action: Callable[[], Any]) -> str | None:
