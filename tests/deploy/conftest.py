@@ -1,10 +1,14 @@
-"""The synthesized AWS templates, once per session and shape (see aws_synth.py)."""
+"""The synthesized AWS templates, once per session and shape (see aws_synth.py), and a mocked
+Secrets Manager."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from tests.deploy.aws_synth import SHAPES, Synthesized, skip_without_cdk, synthesize
 
@@ -38,3 +42,16 @@ def lambda_shape(synth_shape: Callable[[str], Synthesized]) -> Synthesized:
 @pytest.fixture
 def fargate_shape(synth_shape: Callable[[str], Synthesized]) -> Synthesized:
     return synth_shape("fargate")
+
+
+@pytest.fixture
+def secretsmanager(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A Secrets Manager client on moto's in-process mock, with throwaway credentials."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield boto3.client("secretsmanager", region_name="us-east-1")

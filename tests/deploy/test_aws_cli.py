@@ -9,9 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from typer.testing import CliRunner
 
 from tests.deploy.aws_synth import skip_without_cdk
@@ -63,18 +61,6 @@ def recording_npx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     npx.chmod(npx.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{npx.parent}{os.pathsep}{os.environ['PATH']}")
     return log
-
-
-@pytest.fixture
-def secretsmanager(monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        yield boto3.client("secretsmanager", region_name="us-east-1")
 
 
 def test_deploy_keeps_the_keys_in_secrets_manager_and_passes_every_parameter(

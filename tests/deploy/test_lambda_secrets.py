@@ -4,31 +4,16 @@ injects them into containers; here against moto's Secrets Manager."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from videoforge.serverless import SECRETS_ENV, SecretsError, load_secrets
 
 
-@pytest.fixture
-def secrets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
-        yield boto3.client("secretsmanager", region_name="us-east-1")
-
-
-def test_fields_and_whole_secrets_fill_the_environment(secrets: Any) -> None:
-    db = secrets.create_secret(Name="db", SecretString=json.dumps({"password": "pw1"}))
-    jwt = secrets.create_secret(Name="jwt", SecretString="s3cret")
+def test_fields_and_whole_secrets_fill_the_environment(secretsmanager: Any) -> None:
+    db = secretsmanager.create_secret(Name="db", SecretString=json.dumps({"password": "pw1"}))
+    jwt = secretsmanager.create_secret(Name="jwt", SecretString="s3cret")
     environ = {
         SECRETS_ENV: json.dumps(
             {
@@ -40,7 +25,7 @@ def test_fields_and_whole_secrets_fill_the_environment(secrets: Any) -> None:
         "ALREADY_SET": "kept",
     }
 
-    filled = load_secrets(environ, client=secrets)
+    filled = load_secrets(environ, client=secretsmanager)
 
     assert filled == ["DB_PASSWORD", "JWT_SECRET"]
     assert environ["DB_PASSWORD"] == "pw1"
@@ -48,11 +33,11 @@ def test_fields_and_whole_secrets_fill_the_environment(secrets: Any) -> None:
     assert environ["ALREADY_SET"] == "kept"
 
 
-def test_a_missing_secret_names_the_variable_and_the_fix(secrets: Any) -> None:
+def test_a_missing_secret_names_the_variable_and_the_fix(secretsmanager: Any) -> None:
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf"
     environ = {SECRETS_ENV: json.dumps({"JWT_SECRET": {"arn": arn}})}
     with pytest.raises(SecretsError) as problem:
-        load_secrets(environ, client=secrets)
+        load_secrets(environ, client=secretsmanager)
     assert "JWT_SECRET" in str(problem.value) and "GetSecretValue" in str(problem.value)
     assert "JWT_SECRET" not in environ
 
