@@ -87,6 +87,7 @@ def synth(
     settings = _context(shape, context)
     if not bundle:
         settings["aws:cdk:bundling-stacks"] = []  # type: ignore[assignment]
+    os.environ.update(_quiet_node())  # read by the jsii runtime the import below starts
     sys.path.insert(0, str(CDK_APP_DIR))
     from videoforge_aws.app import build_app
 
@@ -98,6 +99,21 @@ def synth(
         template = out_dir / stack.template_file
         resources = len(json.loads(template.read_text())["Resources"])
         out.print(f"{template} ({resources} resources)")
+
+
+def _quiet_node() -> dict[str, str]:
+    """jsii prints a 12-line banner on an end-of-life Node (20 here) that still works: say it in
+    one line instead, and silence the banner for that major version."""
+    node = shutil.which("node")
+    if node is None:
+        return {}
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout
+    major = version.strip().lstrip("v").split(".")[0]
+    if major.isdigit() and int(major) < 22:
+        err.print(
+            f"Note: Node {major} is past its end of life for the AWS CDK; 22 or 24 is advised."
+        )
+    return {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": major}
 
 
 def _npx() -> str:
@@ -120,7 +136,7 @@ def _cdk(command: list[str], shape: str, context: list[str] | None) -> None:
     done = subprocess.run(
         argv,
         cwd=CDK_APP_DIR,
-        env={**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"},
+        env={**os.environ, **_quiet_node()},
     )
     if done.returncode:
         raise typer.Exit(done.returncode)
