@@ -5,21 +5,33 @@ import { defaultOptions, Upload } from 'tus-js-client';
 import { api, freshAccessToken, refreshTokens } from './api.js';
 
 export const ENDPOINT_PATH = '/api/gallery/uploads/';
+// Bytes per PATCH: large, for fewest requests (on S3, whole 8-MiB parts and no tail object to
+// rewrite), unless the server announces a smaller limit in Tus-Max-Chunk-Size (4 MiB on AWS
+// Lambda, whose requests are capped at 6 MB after base64).
 const CHUNK_BYTES = 16 * 1024 * 1024;
 const VIDEO_EXTENSIONS = new Set([
   '3gp', 'avi', 'flv', 'm2ts', 'm4v', 'mkv', 'mov', 'mp4', 'mpeg', 'mpg', 'mts', 'mxf', 'ogv',
   'ts', 'webm', 'wmv',
 ]);
 
-// The server's upload size limit, from the tus OPTIONS answer (null when it names none).
-export async function fetchMaxUploadBytes() {
+// A byte limit the server names in its tus OPTIONS answer (null when it names none).
+async function announcedLimit(header) {
   try {
     const res = await fetch(ENDPOINT_PATH, { method: 'OPTIONS' });
-    const max = Number.parseInt(res.headers.get('Tus-Max-Size') || '', 10);
+    const max = Number.parseInt(res.headers.get(header) || '', 10);
     return Number.isFinite(max) && max > 0 ? max : null;
   } catch {
     return null;
   }
+}
+
+// The server's upload size limit.
+export function fetchMaxUploadBytes() {
+  return announcedLimit('Tus-Max-Size');
+}
+
+async function chunkBytes() {
+  return Math.min(CHUNK_BYTES, (await announcedLimit('Tus-Max-Chunk-Size')) ?? CHUNK_BYTES);
 }
 
 // Why this file cannot be uploaded, or null when it looks fine.
@@ -55,7 +67,7 @@ export async function startUpload(file, fields, { onProgress, onDone, onError })
   let videoId = null;
   const upload = new Upload(file, {
     endpoint: new URL(ENDPOINT_PATH, window.location.origin).href,
-    chunkSize: CHUNK_BYTES,
+    chunkSize: await chunkBytes(),
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
     removeFingerprintOnSuccess: true,
     metadata: {

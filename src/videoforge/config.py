@@ -196,6 +196,13 @@ class Settings(BaseSettings):
 
     # Uploads
     max_upload_bytes: int = Field(default=10 * 1024**3, gt=0)
+    tus_max_chunk_bytes: int | None = Field(
+        default=None,
+        ge=256 * 1024,
+        description="The most bytes one tus PATCH may carry (413 past it), announced to clients "
+        "in OPTIONS' Tus-Max-Chunk-Size; unset, no limit. Set it where something in front "
+        "caps request bodies: 4194304 on AWS Lambda (6 MB per request, after base64)",
+    )
     max_duration_seconds: float = Field(default=6 * 3600, gt=0)
 
     # Queue and workers (SQS semantics)

@@ -1,9 +1,12 @@
 """A resumable upload survives a page reload: the upload starts on a slow connection, the page
 is reloaded half-way, the same file is chosen again and the upload carries on from the bytes the
-server already has, then the video appears in My videos."""
+server already has, then the video appears in My videos. And the web app keeps its PATCHes
+within the limit a server announces (as the gallery function on AWS Lambda does)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,34 @@ def test_an_upload_carries_on_after_a_reload(
     assert not page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('tus::'))")
     page.get_by_role("link", name="follow it in My videos").click()
     expect(page.locator("li.my-video", has_text=TITLE)).to_be_visible()
+
+
+MAX_CHUNK = 256 * 1024  # the smallest limit the setting takes, so a small clip needs several
+
+
+@pytest.fixture(scope="module")
+def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server that takes PATCHes of at most MAX_CHUNK bytes (413 past it)."""
+    data_dir = tmp_path_factory.mktemp("limited") / "var"
+    env = {"VIDEOFORGE_TUS_MAX_CHUNK_BYTES": str(MAX_CHUNK), "VIDEOFORGE_X264_PRESET": "ultrafast"}
+    with ServerProcess(data_dir, env) as running:
+        yield running
+
+
+def test_patches_keep_within_the_announced_limit(
+    new_page: NewPage, limited_server: ServerProcess, clip: Path
+) -> None:
+    size = clip.stat().st_size
+    assert size > 2 * MAX_CHUNK
+    api_account(limited_server, Mailbox(limited_server.data_dir / "mail"), "ines").close()
+    page = new_page(base_url=limited_server.url, viewport={"width": 1024, "height": 800})
+    patches: list[int] = []
+    page.on("response", lambda r: patches.append(r.status) if r.request.method == "PATCH" else None)
+    sign_in(page, "ines")
+
+    page.goto("/upload")
+    choose_and_upload(page, clip)
+
+    expect(page.get_by_text("Uploaded. It is being processed now")).to_be_visible()
+    # Every PATCH was taken (the server refuses a larger one), and each carried the whole limit.
+    assert patches == [204] * math.ceil(size / MAX_CHUNK)

@@ -146,6 +146,10 @@ def test_every_role_runs_and_loads_its_settings(
         assert settings.public_url == "https://example-domainname"
         # Behind the load balancers: the throttle counts the address they forward, from the VPC.
         assert settings.trusted_proxies == ["10.0.0.0/16"]
+        # A function takes 6 MB per request, base64 included: the gallery says so to tus
+        # clients (Tus-Max-Chunk-Size) and refuses larger PATCHes itself; a task needs no limit.
+        on_lambda = role == "gallery" and role in functions
+        assert settings.tus_max_chunk_bytes == (4 * 1024 * 1024 if on_lambda else None), role
         if role == "streaming":
             assert settings.cdn_domain and settings.cdn_key_pair_id
             assert settings.cdn_private_key_pem

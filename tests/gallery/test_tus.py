@@ -133,6 +133,37 @@ def test_options_advertise_the_configured_limit(make_client: ClientFactory) -> N
         "checksum",
     }
     assert resp.headers["Tus-Checksum-Algorithm"] == "sha1"
+    assert "Tus-Max-Chunk-Size" not in resp.headers  # no limit unless one is set
+
+
+def test_a_patch_past_the_chunk_limit_is_refused_whole(make_client: ClientFactory) -> None:
+    """With tus_max_chunk_bytes (AWS Lambda: 6 MB per request), OPTIONS names the limit and a
+    larger PATCH gets a 413 saying it, whether or not it declares its length; nothing is kept."""
+    limit = 256 * 1024
+    client = make_client(tus_max_chunk_bytes=limit)
+    assert client.options(UPLOADS).headers["Tus-Max-Chunk-Size"] == str(limit)
+    token = register(client, "alice")
+    url = upload_url(create(client, token, 3 * limit))
+    data = bytes(range(256)) * (3 * limit // 256)
+
+    declared = patch(client, token, url, 0, data[: limit + 1])
+    undeclared = client.patch(  # chunked: the limit is found while the bytes arrive
+        url,
+        headers={
+            **TUS,
+            **bearer(token),
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+        },
+        content=iter([data[:limit], data[limit : limit + 10]]),
+    )
+
+    for refused in (declared, undeclared):
+        assert refused.status_code == 413, refused.text
+        assert refused.json()["error"]["code"] == "too_large"
+        assert f"at most {limit} bytes" in refused.json()["message"]
+    assert offset_of(client, token, url) == 0
+    assert patch(client, token, url, 0, data[:limit]).headers["Upload-Offset"] == str(limit)
 
 
 def test_creation_is_checked_before_any_byte(make_client: ClientFactory) -> None:

@@ -18,6 +18,9 @@ from videoforge_aws.network import VPC_CIDR
 from videoforge_aws.settings import DeploySettings
 
 HTTP_ROLES = ("gateway", "auth", "gallery", "streaming")
+# The largest tus PATCH a gallery function takes: Lambda caps a request at 6 MB and carries a
+# binary body base64-encoded (4/3 larger), so 4 MiB (5.6 MB encoded) leaves room for headers.
+LAMBDA_TUS_MAX_CHUNK_BYTES = 4 * 1024 * 1024
 # `migrate` is the one-off `videoforge db upgrade` task of each release.
 ALL_ROLES = (*HTTP_ROLES, "processor", "migrate")
 
@@ -116,6 +119,9 @@ def environment(role: str, w: Wiring) -> RoleEnvironment:
         env.plain["VIDEOFORGE_CDN_DOMAIN"] = w.cdn_domain
         env.plain["VIDEOFORGE_CDN_KEY_PAIR_ID"] = w.cdn_key_pair_id
         env.secrets["VIDEOFORGE_CDN_PRIVATE_KEY_PEM"] = SecretRef(w.cdn_private_key)
+    if role == "gallery" and settings.shape == "lambda":
+        # Announced to the web app (Tus-Max-Chunk-Size), which then sends PATCHes no larger.
+        env.plain["VIDEOFORGE_TUS_MAX_CHUNK_BYTES"] = str(LAMBDA_TUS_MAX_CHUNK_BYTES)
     if role == "gateway":
         for peer, url in w.peers.items():
             env.plain[f"{peer.upper()}_SERVICE_URL"] = url

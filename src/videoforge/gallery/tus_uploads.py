@@ -36,7 +36,7 @@ from starlette.requests import ClientDisconnect
 
 from videoforge.context import Context
 from videoforge.db import TusUpload, User, Video, as_utc, new_id, utcnow
-from videoforge.errors import BadRequest, Conflict, NotFound, VideoForgeError
+from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, VideoForgeError
 from videoforge.gallery import ingest
 from videoforge.gallery.schemas import UploadForm
 from videoforge.gallery.tus_protocol import ChecksumMismatch, Gone, Locked
@@ -232,9 +232,12 @@ class Body:
     `interrupted` says the client went away or sent nothing for STALL_SECONDS; what arrived
     before that still counts."""
 
-    def __init__(self, stream: AsyncIterator[bytes], limit: int) -> None:
+    def __init__(
+        self, stream: AsyncIterator[bytes], limit: int, max_chunk: int | None = None
+    ) -> None:
         self._stream = stream
         self.limit = limit  # the bytes the upload still lacks
+        self.max_chunk = max_chunk  # settings.tus_max_chunk_bytes: a body with no Content-Length
         self.received = 0
         self.finished = False
         self.interrupted = False
@@ -263,6 +266,9 @@ class Body:
                 return
             if self.received + len(chunk) > self.limit:
                 raise BadRequest("The body holds more bytes than the upload's Upload-Length.")
+            if self.max_chunk and self.received + len(chunk) > self.max_chunk:
+                # Raised inside the store's append, so the piece under way is never committed.
+                raise PayloadTooLarge(chunk_too_large_message(self.max_chunk))
             if taken + len(chunk) > size:
                 cut = int(size - taken)
                 chunk, self._pending = chunk[:cut], chunk[cut:]
@@ -272,6 +278,14 @@ class Body:
             if sha1 is not None:
                 sha1.update(chunk)
             yield chunk
+
+
+def chunk_too_large_message(max_chunk: int) -> str:
+    return (
+        f"A PATCH may carry at most {max_chunk} bytes ({ingest.human_size(max_chunk)}) here; "
+        "send the file in smaller chunks (the tus client's chunk size; OPTIONS names the "
+        "limit in Tus-Max-Chunk-Size)."
+    )
 
 
 def receive(

@@ -30,7 +30,7 @@ from videoforge.auth.deps import CurrentUser
 from videoforge.context import Context
 from videoforge.db import TusUpload, User, as_utc
 from videoforge.deps import CtxDep, DbDep
-from videoforge.errors import BadRequest
+from videoforge.errors import BadRequest, PayloadTooLarge
 from videoforge.gallery import tus_uploads
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import VideoOut
@@ -99,8 +99,19 @@ def tus_options(ctx: CtxDep) -> Response:
             "Tus-Extension": TUS_EXTENSIONS,
             "Tus-Checksum-Algorithm": CHECKSUM_ALGORITHMS,
             "Tus-Max-Size": str(ctx.settings.max_upload_bytes),
+            **_max_chunk_header(ctx),
         },
     )
+
+
+def _max_chunk_header(ctx: Context) -> dict[str, str]:
+    """The largest PATCH taken here, when there is a limit (AWS Lambda's 6 MB per request).
+
+    Tus-Max-Chunk-Size is the name tus's open proposal gives it (tus-resumable-upload-protocol
+    pull request 93); the web app sizes its PATCHes by it, so the same build suits a server
+    with no limit (16 MiB PATCHes, fewest requests) and a function (4 MiB)."""
+    limit = ctx.settings.tus_max_chunk_bytes
+    return {"Tus-Max-Chunk-Size": str(limit)} if limit else {}
 
 
 @router.post(TUS_PREFIX, status_code=201, response_class=Response, include_in_schema=False)
@@ -150,7 +161,8 @@ def tus_head(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) -> Respon
 async def tus_patch(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) -> Response:
     """Send bytes from `Upload-Offset` (Content-Type application/offset+octet-stream).
 
-    Refused requests (412, 415, 400, 409, 423, 460) store nothing. A second PATCH while one
+    Refused requests (412, 415, 400, 409, 413, 423, 460) store nothing; 413 when the body is
+    larger than the server's Tus-Max-Chunk-Size (see OPTIONS). A second PATCH while one
     is running gets 423 at once. The last byte makes the video (`Video-Id` header)."""
     headers = request.headers
     check_version(headers)
@@ -158,10 +170,13 @@ async def tus_patch(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) ->
     offset = byte_count(headers, "Upload-Offset")
     checksum = parse_checksum(headers.get("upload-checksum"))
     declared = byte_count(headers, "Content-Length") if "content-length" in headers else None
+    max_chunk = ctx.settings.tus_max_chunk_bytes
+    if declared is not None and max_chunk and declared > max_chunk:
+        raise PayloadTooLarge(tus_uploads.chunk_too_large_message(max_chunk))
     upload = await anyio.to_thread.run_sync(tus_uploads.find, ctx, user, uuid)
     if declared is not None and offset + declared > upload.length:
         raise BadRequest("The body holds more bytes than the upload's Upload-Length.")
-    body = tus_uploads.Body(request.stream(), max(0, upload.length - offset))
+    body = tus_uploads.Body(request.stream(), max(0, upload.length - offset), max_chunk)
     written = await anyio.to_thread.run_sync(
         tus_uploads.receive, ctx, upload, offset, body, checksum, limiter=_receivers(ctx)
     )
