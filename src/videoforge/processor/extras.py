@@ -23,7 +23,7 @@ from videoforge.media.pictures import (
 from videoforge.media.plan import PLAYLIST_NAME
 from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import AUDIO_NAME, Rung
-from videoforge.media.runner import FfmpegError, run_ffmpeg
+from videoforge.media.runner import FfmpegError, FfmpegStopped, run_ffmpeg
 from videoforge.media.storyboard import (
     STORYBOARD_NAME,
     STORYBOARD_VTT_NAME,
@@ -57,8 +57,11 @@ class Extras:
                 facts, rungs, self.ctx.settings, self.folder, source=source,
                 ffmpeg=self.ctx.ffmpeg, position=position,
             )  # fmt: skip
-            if not self._run(argv, "thumbnail, poster and preview", PICTURES_TIMEOUT):
-                break
+            try:
+                if not self._run(argv, "thumbnail, poster and preview", PICTURES_TIMEOUT):
+                    break
+            except FfmpegStopped:  # the job was asked to stop: the encode beside us reports it
+                return
             luma = self.folder / LUMA_NAME
             if not (luma.is_file() and looks_blank(luma.read_bytes())):
                 break
