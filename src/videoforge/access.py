@@ -6,7 +6,7 @@ private: its owner and admins only; to everyone else it does not exist (404, not
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from videoforge.db import User, Video
 from videoforge.errors import Forbidden, NotFound
@@ -36,9 +36,12 @@ def require_change(user: User | None, video: Video | None) -> Video:
 
 
 def listable_filter(user: User | None) -> ColumnElement[bool]:
-    """SQL condition for videos a user may see in listings: public ones, plus their own."""
+    """SQL condition for videos a user may see in listings: public ones, plus their own (all
+    for admins). A disabled account's videos play for no one (streaming/revocation.py), so
+    they are listed to no one either."""
+    owner_enabled = Video.user_id.not_in(select(User.id).where(User.disabled.is_(True)))
     if user is None:
-        return Video.visibility == "public"
+        return and_(Video.visibility == "public", owner_enabled)
     if user.role == "admin":
-        return true()
-    return or_(Video.visibility == "public", Video.user_id == user.id)
+        return owner_enabled
+    return and_(or_(Video.visibility == "public", Video.user_id == user.id), owner_enabled)

@@ -51,6 +51,19 @@ def test_listing_rules_for_each_kind_of_viewer(gallery: TestClient) -> None:
     assert titles(gallery, bob, visibility="") == sorted(titles(gallery, bob), reverse=True)
 
 
+def test_a_disabled_owners_videos_are_listed_to_no_one(gallery: TestClient) -> None:
+    alice, bob, admin = seed_visibilities(gallery)
+    path = f"/api/admin/users/{user_id(gallery, alice)}"
+    resp = gallery.patch(path, json={"disabled": True}, headers=bearer(admin))
+    assert resp.status_code == 200, resp.text
+
+    # Their videos play for no one (their media links answer 404), so no list shows them.
+    assert titles(gallery) == []
+    assert titles(gallery, bob) == ["bob private"]
+    assert titles(gallery, admin) == ["bob private"]
+    assert titles(gallery, q="alice") == []
+
+
 def test_mine_needs_sign_in(gallery: TestClient) -> None:
     resp = gallery.get("/api/gallery/videos", params={"mine": "true"})
     assert resp.status_code == 401
