@@ -29,17 +29,31 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """A time read back from the database as aware UTC (SQLite returns it without a zone)."""
+def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Every time column: stored in UTC, read back as an aware UTC datetime on every database
+    (SQLite returns times without a zone, PostgreSQL in the session's zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else _as_utc(value)
 
 
 def new_id() -> str:
@@ -47,7 +61,7 @@ def new_id() -> str:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}  # noqa: RUF012
+    type_annotation_map = {datetime: AwareDateTime(), dict[str, Any]: JSON}  # noqa: RUF012
 
 
 class User(Base):

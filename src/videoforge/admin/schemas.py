@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from videoforge.auth.schemas import ApiModel, UtcDatetime
+from videoforge.auth.schemas import ApiModel
 
 
 class Pagination(ApiModel):
@@ -32,8 +33,8 @@ class AdminJob(ApiModel):
     progress: float
     error: str | None
     attempts: int
-    created_at: UtcDatetime
-    updated_at: UtcDatetime
+    created_at: datetime
+    updated_at: datetime
 
 
 class JobPage(ApiModel):
@@ -47,7 +48,7 @@ class DeadLetterOut(ApiModel):
     video_id: str | None
     receive_count: int
     last_error: str | None
-    created_at: UtcDatetime
+    created_at: datetime
 
 
 class DeadLetters(ApiModel):
@@ -76,7 +77,7 @@ class AdminUserOut(ApiModel):
     email_confirmed: bool
     mfa_enabled: bool
     mfa_required: bool
-    created_at: UtcDatetime
+    created_at: datetime
 
 
 class UserPage(ApiModel):

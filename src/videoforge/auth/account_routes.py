@@ -6,6 +6,7 @@ Answers about an address never say whether an account has it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
@@ -21,7 +22,6 @@ from videoforge.auth.schemas import (
     LoginResponse,
     MessageOut,
     ResetPasswordRequest,
-    UtcDatetime,
 )
 from videoforge.db import AuthSession, utcnow
 from videoforge.deps import CtxDep, DbDep
@@ -96,8 +96,8 @@ class SessionOut(ApiModel):
     """One signed-in device of an account."""
 
     id: str
-    created_at: UtcDatetime
-    expires_at: UtcDatetime
+    created_at: datetime
+    expires_at: datetime
     user_agent: str | None
     current: bool  # the session of the token asking
 

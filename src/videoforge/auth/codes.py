@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -88,8 +88,3 @@ def mask_email(email: str) -> str:
     """`ann@example.com` -> `a…@example.com`: enough to recognise, too little to harvest."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}…@{domain}"
-
-
-def aware(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -203,7 +203,7 @@ def open_challenge(db: Session, *, session: str, kind: str) -> tuple[MfaChalleng
         challenge is None
         or challenge.kind != kind
         or challenge.used_at is not None
-        or codes.aware(challenge.expires_at) <= utcnow()
+        or challenge.expires_at <= utcnow()
     ):
         raise Unauthorized(CHALLENGE_INVALID, code="mfa_session_invalid")
     user = db.get(User, challenge.user_id)

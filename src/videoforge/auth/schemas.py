@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from videoforge.text import Line
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class ApiModel(BaseModel):
@@ -49,7 +41,7 @@ class UserOut(ApiModel):
     username: str
     email: str
     role: str
-    created_at: UtcDatetime
+    created_at: datetime
 
 
 class RegisterResponse(ApiModel):

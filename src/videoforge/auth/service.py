@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypedDict
 
 from sqlalchemy import CursorResult, or_, select, update
@@ -211,7 +211,7 @@ def refresh(db: Session, tokens: TokenIssuer, refresh_token: str) -> TokenSet:
     if not hmac.compare_digest(session.refresh_hash, presented):
         _end(db, session.id, "reuse")
         raise Unauthorized(REFRESH_REUSED, code="refresh_token_reused")
-    if _aware(session.expires_at) <= utcnow():
+    if session.expires_at <= utcnow():
         raise Unauthorized(SESSION_EXPIRED, code="session_expired")
     user = db.get(User, session.user_id)
     if user is None or user.disabled:
@@ -286,11 +286,6 @@ def _digest(refresh_token: str) -> str:
 
 def _refresh_expiry(tokens: TokenIssuer) -> datetime:
     return utcnow() + timedelta(seconds=tokens.refresh_ttl_seconds)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without their zone; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _token_set(tokens: TokenIssuer, user: User, session_id: str, refresh_token: str) -> TokenSet:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -105,7 +105,7 @@ class Throttle:
                 )
             ).one()
             if count >= limit:
-                free_at = _aware(oldest) + timedelta(seconds=self.window_seconds)
+                free_at = oldest + timedelta(seconds=self.window_seconds)
                 wait = max(1, math.ceil((free_at - utcnow()).total_seconds()))
                 raise TooManyRequests(TOO_MANY, code="too_many_attempts", retry_after=wait)
 
@@ -139,7 +139,3 @@ class Throttle:
             )
         )
         return found is not None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

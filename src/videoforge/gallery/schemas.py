@@ -5,10 +5,10 @@ Field names are camelCase on the wire, as the original's client read them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from videoforge.text import Line, Paragraphs
@@ -21,14 +21,6 @@ TERMINAL_JOB_STATUSES = frozenset({"ready", "failed", "cancelled"})
 
 Title = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[Paragraphs, StringConstraints(max_length=5000)]
-
-
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class CamelModel(BaseModel):
@@ -76,8 +68,8 @@ class VideoOut(CamelModel):
         description="/api/stream/{id}/download (307 to the signed MP4), once ready"
     )
     qualities: list[str] = Field(description="Rendition names, highest first")
-    created_at: UtcDatetime
-    updated_at: UtcDatetime
+    created_at: datetime
+    updated_at: datetime
     user_id: str
     owner: str | None = Field(description="The owner's username")
     job_id: str | None = Field(description="The video's latest transcoding job")
@@ -105,10 +97,10 @@ class JobOut(CamelModel):
     eta_seconds: float | None
     error: str | None
     attempts: int
-    created_at: UtcDatetime
-    updated_at: UtcDatetime
-    started_at: UtcDatetime | None
-    finished_at: UtcDatetime | None
+    created_at: datetime
+    updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
     video_title: str | None
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.engine import CursorResult
 from starlette.requests import ClientDisconnect
 
 from videoforge.context import Context
-from videoforge.db import TusUpload, User, Video, as_utc, new_id, utcnow
+from videoforge.db import TusUpload, User, Video, new_id, utcnow
 from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, VideoForgeError
 from videoforge.gallery import ingest
 from videoforge.gallery.schemas import UploadForm
@@ -114,7 +114,7 @@ def find(ctx: Context, user: User, upload_id: str, *, expired_ok: bool = False) 
             upload = session.get(TusUpload, upload_id)
     if upload is None or upload.user_id != user.id:
         raise NotFound(NO_SUCH_UPLOAD)
-    if not expired_ok and upload.completed_at is None and as_utc(upload.expires_at) <= utcnow():
+    if not expired_ok and upload.completed_at is None and upload.expires_at <= utcnow():
         raise Gone("This upload has expired; start it again.")
     return upload
 
@@ -218,7 +218,7 @@ class Lease:
             until = session.scalar(
                 select(TusUpload.lease_expires_at).where(TusUpload.id == self.upload_id)
             )
-        left = (as_utc(until) - utcnow()).total_seconds() if until else 0
+        left = (until - utcnow()).total_seconds() if until else 0
         return max(1, math.ceil(left))
 
 
@@ -301,7 +301,7 @@ def receive(
                 code="offset_mismatch",
             )
         state = AppendState.from_json(upload.store_state)
-        expires_at = as_utc(upload.expires_at)
+        expires_at = upload.expires_at
         piece_size = math.inf if checksum is not None else COMMIT_EVERY_BYTES
         while not body.finished and state.size < upload.length:
             sha1 = hashlib.sha1(usedforsecurity=False) if checksum is not None else None

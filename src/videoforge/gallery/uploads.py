@@ -28,7 +28,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 
 from videoforge.auth.deps import CurrentUser
 from videoforge.context import Context
-from videoforge.db import TusUpload, User, as_utc
+from videoforge.db import TusUpload, User
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, PayloadTooLarge
 from videoforge.gallery import tus_uploads
@@ -72,7 +72,7 @@ def _upload_headers(upload: TusUpload, offset: int | None = None) -> dict[str, s
     return {
         "Tus-Resumable": TUS_VERSION,
         "Upload-Offset": str(upload.committed_offset if offset is None else offset),
-        "Upload-Expires": http_date(as_utc(upload.expires_at)),
+        "Upload-Expires": http_date(upload.expires_at),
         "Cache-Control": "no-store",
     }
 
@@ -137,7 +137,7 @@ def tus_create(
         headers={
             "Location": _location(request, upload.id),
             "Tus-Resumable": TUS_VERSION,
-            "Upload-Expires": http_date(as_utc(upload.expires_at)),
+            "Upload-Expires": http_date(upload.expires_at),
         },
     )
 

@@ -35,11 +35,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes (they are UTC); PostgreSQL the session's zone."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 class SqlQueue:
     """A `JobQueue` on the database; its dead letters live in the queue `{name}-dlq`."""
 
@@ -162,7 +157,7 @@ class SqlQueue:
                 body=row.body,
                 receive_count=row.receive_count,
                 last_error=row.last_error,
-                created_at=_aware(row.created_at),
+                created_at=row.created_at,
             )
             for row in rows
         ]
