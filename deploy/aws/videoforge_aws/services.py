@@ -45,22 +45,14 @@ class HttpServices(Construct):
                 memory_mib=settings.http_memory_mib,
                 http=True,
             )
-            service = ecs.FargateService(
+            service = tasks.service(
                 self,
                 role.capitalize(),
-                cluster=tasks.cluster,
-                task_definition=definition,
+                definition,
+                after=after,
                 desired_count=1,
-                assign_public_ip=network.assign_public_ip,
-                vpc_subnets=network.task_subnets,
-                security_groups=[network.services_sg],
-                min_healthy_percent=100,
-                max_healthy_percent=200,
-                circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
                 health_check_grace_period=Duration.seconds(90),
             )
-            # Services roll only after this release's migrations ran (migrations.py).
-            service.node.add_dependency(after)
             self.services[role] = service
             self.target_groups[role] = self._register(role, service, edge)
 

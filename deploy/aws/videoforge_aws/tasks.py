@@ -10,7 +10,7 @@ from aws_cdk import aws_ecr_assets as ecr_assets
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
-from constructs import Construct
+from constructs import Construct, IDependable
 
 from videoforge_aws.environment import RoleEnvironment
 from videoforge_aws.network import HTTP_PORT, Network
@@ -26,6 +26,7 @@ class Tasks(Construct):
     ) -> None:
         super().__init__(scope, id)
         self.settings = settings
+        self.network = network
         self.log_groups: dict[str, logs.LogGroup] = {}
         self.cluster = ecs.Cluster(
             self,
@@ -88,3 +89,34 @@ class Tasks(Construct):
         if http:
             container.add_port_mappings(ecs.PortMapping(container_port=HTTP_PORT))
         return task
+
+    def service(
+        self,
+        scope: Construct,
+        id: str,
+        definition: ecs.FargateTaskDefinition,
+        *,
+        after: IDependable,
+        desired_count: int | None = None,
+        health_check_grace_period: Duration | None = None,
+    ) -> ecs.FargateService:
+        """A Fargate service of this cluster in the task subnets, rolled out without dropping
+        below its count, rolled back if the new tasks never turn healthy, and started only
+        after `after` (this release's migrations, migrations.py)."""
+        network = self.network
+        service = ecs.FargateService(
+            scope,
+            id,
+            cluster=self.cluster,
+            task_definition=definition,
+            assign_public_ip=network.assign_public_ip,
+            vpc_subnets=network.task_subnets,
+            security_groups=[network.services_sg],
+            min_healthy_percent=100,
+            max_healthy_percent=200,
+            circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+            desired_count=desired_count,
+            health_check_grace_period=health_check_grace_period,
+        )
+        service.node.add_dependency(after)
+        return service

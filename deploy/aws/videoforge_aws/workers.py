@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_applicationautoscaling as appscaling
-from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IDependable
 
@@ -64,19 +63,7 @@ class Workers(Construct):
             disk_gib=settings.worker_disk_gib,
             stop_timeout=STOP_TIMEOUT,
         )
-        self.service = ecs.FargateService(
-            self,
-            "Service",
-            cluster=tasks.cluster,
-            task_definition=definition,
-            assign_public_ip=network.assign_public_ip,
-            vpc_subnets=network.task_subnets,
-            security_groups=[network.services_sg],
-            min_healthy_percent=100,
-            max_healthy_percent=200,
-            circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
-        )
-        self.service.node.add_dependency(after)
+        self.service = tasks.service(self, "Service", definition, after=after)
 
         target = appscaling.ScalableTarget(
             self,
