@@ -18,8 +18,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from tests.e2e.test_platform import decode
-from videoforge.testing.api import sign_in, upload, wait_for_job, wait_until
+from videoforge.testing.api import decode, sign_in, upload, wait_for_job, wait_until
 from videoforge.testing.clips import make_clip
 from videoforge.testing.server import FAST_ENV, free_port
 

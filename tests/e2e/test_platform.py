@@ -6,29 +6,18 @@ the middle of a job still ends with that job ready, once.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 import pytest
 
-from videoforge.testing.api import sign_in, upload, wait_for_job
+from videoforge.testing.api import decode, sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
 from videoforge.testing.leftovers import hls_problems
 from videoforge.testing.server import FAST_ENV, ServerProcess
 
 pytestmark = pytest.mark.slow
-
-
-def decode(ffmpeg: str, url: str) -> None:
-    """Decode a whole media playlist with ffmpeg; fails on any broken segment."""
-    subprocess.run(
-        [ffmpeg, "-v", "error", "-xerror", "-i", url, "-f", "null", "-"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
 
 
 def test_upload_transcode_and_play_every_rendition(tmp_path: Path, ffmpeg: str) -> None:

@@ -5,8 +5,6 @@ S3 and SQS). Clients only ever talk to the gateway, so the behaviour must be the
 from __future__ import annotations
 
 import base64
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin
@@ -18,11 +16,11 @@ from sqlalchemy import create_engine, text
 from videoforge.db import alembic_config
 from videoforge.streaming import hls
 from videoforge.testing import postgres
+from videoforge.testing.api import decode, sign_in, wait_for_job
 from videoforge.testing.clips import make_clip
 from videoforge.testing.topology import SplitTopology, Topology, all_in_one, split
 
 pytestmark = pytest.mark.slow
-PASSWORD = "correct horse 42"
 
 
 @pytest.fixture(scope="module")
@@ -40,14 +38,6 @@ def postgres_admin_url() -> str:
 
 
 # -- the scenario -------------------------------------------------------------------------
-
-
-def sign_in(base: str, username: str) -> dict[str, str]:
-    body = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    httpx.post(f"{base}/api/auth/register", json=body).raise_for_status()
-    login = httpx.post(f"{base}/api/auth/login", json={"username": username, "password": PASSWORD})
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['accessToken']}"}
 
 
 def tus_upload(base: str, auth: dict[str, str], clip: Path, **metadata: str) -> str:
@@ -77,29 +67,6 @@ def tus_upload(base: str, auth: dict[str, str], clip: Path, **metadata: str) -> 
     return last.headers["video-id"]
 
 
-def wait_for_job(base: str, auth: dict[str, str], job_id: str, timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    job: dict = {}
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base}/api/jobs/{job_id}", headers=auth).json()
-        if job["status"] in ("ready", "failed", "cancelled"):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} did not finish; last seen {job}")
-
-
-def decode(ffmpeg: str, url: str) -> None:
-    """Decode a media playlist (one segment: the clip is shorter than a segment) with ffmpeg,
-    fetching through the gateway (and any redirect it answers)."""
-    result = subprocess.run(
-        [ffmpeg, "-v", "error", "-xerror", "-i", url, "-f", "null", "-"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, f"ffmpeg could not decode {url}:\n{result.stderr[-2000:]}"
-
-
 def stored(topo: Topology, video_id: str) -> list[str]:
     return sorted(obj.key for obj in topo.store.list(f"videos/{video_id}"))
 
@@ -114,7 +81,7 @@ def scenario(
     if on_uploaded:
         on_uploaded(video_id)
     video = httpx.get(f"{base}/api/gallery/videos/{video_id}", headers=alice).json()
-    job = wait_for_job(base, alice, video["jobId"])
+    job = wait_for_job(base, alice, video["jobId"], {"ready", "failed", "cancelled"}, timeout=90)
     assert job["status"] == "ready", f"{job}\n{topo.logs()}"
     assert job["progress"] == 100
 

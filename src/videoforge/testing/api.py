@@ -1,8 +1,9 @@
 """Drive a running server through its public HTTP API, as a user would (end-to-end tests and
-the benchmarks): register and sign in, upload, wait for a job."""
+the benchmarks): register and sign in, upload, wait for a job, decode what it serves."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +68,15 @@ def wait_until(condition: Callable[[], bool], timeout: float = 10) -> bool:
             return True
         time.sleep(0.1)
     return condition()
+
+
+def decode(ffmpeg: str, url: str) -> None:
+    """Decode a whole media playlist with ffmpeg, fetched over HTTP (and any redirect it
+    answers); fails on any broken segment."""
+    result = subprocess.run(
+        [ffmpeg, "-v", "error", "-xerror", "-i", url, "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"ffmpeg could not decode {url}:\n{result.stderr[-2000:]}"
