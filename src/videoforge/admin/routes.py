@@ -46,8 +46,7 @@ def jobs(
     limit: PageSize = 20,
 ) -> JobPage:
     """Every user's jobs, newest first, optionally of one status."""
-    found, pages = service.list_jobs(db, status=status, page=page, limit=limit)
-    return JobPage(jobs=found, pagination=pages)
+    return service.list_jobs(db, status=status, page=page, limit=limit)
 
 
 @router.post("/jobs/restart-failed", response_model=Restarted)
@@ -60,7 +59,7 @@ def restart_failed(admin: AdminUser, ctx: CtxDep, db: DbDep) -> Restarted:
 @router.get("/dlq", response_model=DeadLetters)
 def dead_letters(admin: AdminUser, ctx: CtxDep, limit: PageSize = 100) -> DeadLetters:
     """Jobs that failed every attempt, with their last error."""
-    return DeadLetters(messages=service.dead_letters(ctx.queue, limit))
+    return DeadLetters(messages=service.list_dead_letters(ctx.queue, limit))
 
 
 @router.post("/dlq/redrive", response_model=Redriven)
@@ -74,14 +73,13 @@ def redrive(
 
 @router.get("/users", response_model=UserPage)
 def users(admin: AdminUser, db: DbDep, page: PageNumber = 1, limit: PageSize = 50) -> UserPage:
-    found, pages = service.list_users(db, page=page, limit=limit)
-    return UserPage(users=found, pagination=pages)
+    return service.list_users(db, page=page, limit=limit)
 
 
 @router.patch("/users/{user_id}", response_model=AdminUserOut)
 def change_user(user_id: str, body: UserChange, admin: AdminUser, db: DbDep) -> AdminUserOut:
     """Change a role, disable (every session ends at once) or re-enable, or require MFA."""
-    user = service.change_user(
+    user = service.update_user(
         db,
         admin=admin,
         user_id=user_id,

@@ -9,6 +9,8 @@ from videoforge.admin.schemas import (
     AdminJob,
     AdminUserOut,
     DeadLetterOut,
+    JobPage,
+    UserPage,
     UserStorage,
 )
 from videoforge.auth import mfa, service
@@ -16,7 +18,7 @@ from videoforge.db import Job, User, Video
 from videoforge.errors import BadRequest, NotFound
 from videoforge.jobs.queueing import requeue_job
 from videoforge.jobs.status import JobStatus, Moves, apply
-from videoforge.pagination import Pagination, page_window, pagination
+from videoforge.pagination import page_window, pagination
 from videoforge.queue.base import JobQueue
 
 
@@ -25,9 +27,7 @@ def counts_by_status(db: Session, column: InstrumentedAttribute[str]) -> dict[st
     return {str(status): int(count) for status, count in rows}
 
 
-def list_jobs(
-    db: Session, *, status: str | None, page: int, limit: int
-) -> tuple[list[AdminJob], Pagination]:
+def list_jobs(db: Session, *, status: str | None, page: int, limit: int) -> JobPage:
     query = (
         select(Job, Video.title, User.username)
         .outerjoin(Video, Video.id == Job.video_id)
@@ -54,10 +54,10 @@ def list_jobs(
         )
         for job, title, username in rows
     ]
-    return jobs, pagination(total, page, limit)
+    return JobPage(jobs=jobs, pagination=pagination(total, page, limit))
 
 
-def dead_letters(queue: JobQueue, limit: int = 100) -> list[DeadLetterOut]:
+def list_dead_letters(queue: JobQueue, limit: int = 100) -> list[DeadLetterOut]:
     return [
         DeadLetterOut(
             id=letter.id,
@@ -109,13 +109,15 @@ def user_out(db: Session, user: User) -> AdminUserOut:
     )
 
 
-def list_users(db: Session, *, page: int, limit: int) -> tuple[list[AdminUserOut], Pagination]:
+def list_users(db: Session, *, page: int, limit: int) -> UserPage:
     total = db.scalar(select(func.count()).select_from(User)) or 0
     users = db.scalars(page_window(select(User).order_by(User.created_at), page, limit)).all()
-    return [user_out(db, u) for u in users], pagination(total, page, limit)
+    return UserPage(
+        users=[user_out(db, u) for u in users], pagination=pagination(total, page, limit)
+    )
 
 
-def change_user(
+def update_user(
     db: Session,
     *,
     admin: User,

@@ -85,7 +85,7 @@ async def upload_video_alias(
 @router.get("/api/gallery/videos/{video_id}", response_model=VideoOut)
 def get_video(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> VideoOut:
     """One video; counts a view unless the owner is looking. Private videos are 404 to others."""
-    return service.view_video(db, ctx, user, video_id)
+    return service.get_video(db, ctx, user, video_id)
 
 
 @router.patch("/api/gallery/videos/{video_id}", response_model=VideoOut)

@@ -76,7 +76,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def view_video(session: Session, ctx: Context, user: User | None, video_id: str) -> VideoOut:
+def get_video(session: Session, ctx: Context, user: User | None, video_id: str) -> VideoOut:
     """The video as the asking user may see it; a viewer other than the owner counts a view."""
     video = require_view(user, session.get(Video, video_id))
     if user is None or user.id != video.user_id:
