@@ -18,11 +18,10 @@ from typing import cast
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
+from videoforge.api_model import ApiModel
 from videoforge.config import Settings
 from videoforge.db import WorkerProcess, new_id, utcnow
 from videoforge.deps import CtxDep
@@ -92,10 +91,8 @@ class WorkerPresence:
             log.warning("could not report this worker's heartbeat", exc_info=True)
 
 
-class ScalingSignal(BaseModel):
+class ScalingSignal(ApiModel):
     """What a target-tracking scaler needs; `backlog_per_worker` is the tracked metric."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     visible: int
     in_flight: int

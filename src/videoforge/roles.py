@@ -35,9 +35,9 @@ def _auth() -> list[APIRouter]:
 def _gallery() -> list[APIRouter]:
     from videoforge.admin.routes import router as admin
     from videoforge.gallery.direct_upload import router as direct_uploads
-    from videoforge.gallery.jobs_routes import router as jobs
     from videoforge.gallery.routes import router as videos
     from videoforge.gallery.uploads import router as uploads
+    from videoforge.jobs.routes import router as jobs
 
     return [videos, direct_uploads, uploads, jobs, admin]
 

@@ -14,7 +14,7 @@ import pytest
 
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
-from videoforge.jobs import job_message
+from videoforge.jobs.queueing import job_message
 from videoforge.processor.tasks import ProcessVideo
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from videoforge.admin import service
 from videoforge.admin.schemas import (
@@ -22,11 +20,9 @@ from videoforge.admin.schemas import (
 from videoforge.auth.deps import AdminUser
 from videoforge.db import Job, User, Video
 from videoforge.deps import CtxDep, DbDep
+from videoforge.pagination import PageNumber, PageSize
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
-
-Page = Annotated[int, Query(ge=1, le=100_000)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 @router.get("/overview", response_model=Overview)
@@ -46,12 +42,11 @@ def jobs(
     admin: AdminUser,
     db: DbDep,
     status: str | None = None,
-    page: Page = 1,
-    limit: Limit = 20,
+    page: PageNumber = 1,
+    limit: PageSize = 20,
 ) -> JobPage:
     """Every user's jobs, newest first, optionally of one status."""
-    found, pages = service.list_jobs(db, status=status, page=page, limit=limit)
-    return JobPage(jobs=found, pagination=pages)
+    return service.list_jobs(db, status=status, page=page, limit=limit)
 
 
 @router.post("/jobs/restart-failed", response_model=Restarted)
@@ -62,9 +57,9 @@ def restart_failed(admin: AdminUser, ctx: CtxDep, db: DbDep) -> Restarted:
 
 
 @router.get("/dlq", response_model=DeadLetters)
-def dead_letters(admin: AdminUser, ctx: CtxDep, limit: Limit = 100) -> DeadLetters:
+def dead_letters(admin: AdminUser, ctx: CtxDep, limit: PageSize = 100) -> DeadLetters:
     """Jobs that failed every attempt, with their last error."""
-    return DeadLetters(messages=service.dead_letters(ctx.queue, limit))
+    return DeadLetters(messages=service.list_dead_letters(ctx.queue, limit))
 
 
 @router.post("/dlq/redrive", response_model=Redriven)
@@ -77,15 +72,14 @@ def redrive(
 
 
 @router.get("/users", response_model=UserPage)
-def users(admin: AdminUser, db: DbDep, page: Page = 1, limit: Limit = 50) -> UserPage:
-    found, pages = service.list_users(db, page=page, limit=limit)
-    return UserPage(users=found, pagination=pages)
+def users(admin: AdminUser, db: DbDep, page: PageNumber = 1, limit: PageSize = 50) -> UserPage:
+    return service.list_users(db, page=page, limit=limit)
 
 
 @router.patch("/users/{user_id}", response_model=AdminUserOut)
 def change_user(user_id: str, body: UserChange, admin: AdminUser, db: DbDep) -> AdminUserOut:
     """Change a role, disable (every session ends at once) or re-enable, or require MFA."""
-    user = service.change_user(
+    user = service.update_user(
         db,
         admin=admin,
         user_id=user_id,

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from videoforge.auth.schemas import ApiModel
-
-
-class Pagination(ApiModel):
-    total: int
-    page: int
-    limit: int
-    total_pages: int
+from videoforge.api_model import ApiModel
+from videoforge.pagination import Pagination
 
 
 class Overview(ApiModel):

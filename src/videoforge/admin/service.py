@@ -9,13 +9,16 @@ from videoforge.admin.schemas import (
     AdminJob,
     AdminUserOut,
     DeadLetterOut,
-    Pagination,
+    JobPage,
+    UserPage,
     UserStorage,
 )
 from videoforge.auth import mfa, service
 from videoforge.db import Job, User, Video
 from videoforge.errors import BadRequest, NotFound
-from videoforge.jobs import enqueue_job
+from videoforge.jobs.queueing import requeue_job
+from videoforge.jobs.status import JobStatus, Moves, apply
+from videoforge.pagination import page_window, pagination
 from videoforge.queue.base import JobQueue
 
 
@@ -24,13 +27,7 @@ def counts_by_status(db: Session, column: InstrumentedAttribute[str]) -> dict[st
     return {str(status): int(count) for status, count in rows}
 
 
-def pagination(total: int, page: int, limit: int) -> Pagination:
-    return Pagination(total=total, page=page, limit=limit, total_pages=(total + limit - 1) // limit)
-
-
-def list_jobs(
-    db: Session, *, status: str | None, page: int, limit: int
-) -> tuple[list[AdminJob], Pagination]:
+def list_jobs(db: Session, *, status: str | None, page: int, limit: int) -> JobPage:
     query = (
         select(Job, Video.title, User.username)
         .outerjoin(Video, Video.id == Job.video_id)
@@ -40,9 +37,7 @@ def list_jobs(
     if status:
         query, count = query.where(Job.status == status), count.where(Job.status == status)
     total = db.scalar(count) or 0
-    rows = db.execute(
-        query.order_by(Job.created_at.desc()).offset((page - 1) * limit).limit(limit)
-    ).all()
+    rows = db.execute(page_window(query.order_by(Job.created_at.desc()), page, limit)).all()
     jobs = [
         AdminJob(
             id=job.id,
@@ -59,10 +54,10 @@ def list_jobs(
         )
         for job, title, username in rows
     ]
-    return jobs, pagination(total, page, limit)
+    return JobPage(jobs=jobs, pagination=pagination(total, page, limit))
 
 
-def dead_letters(queue: JobQueue, limit: int = 100) -> list[DeadLetterOut]:
+def list_dead_letters(queue: JobQueue, limit: int = 100) -> list[DeadLetterOut]:
     return [
         DeadLetterOut(
             id=letter.id,
@@ -82,20 +77,21 @@ def redrive(db: Session, *, queue: JobQueue, ids: list[str] | None) -> int:
     for letter in letters:
         job = db.get(Job, letter.body.get("jobId"))
         if job is not None:
-            job.status, job.error, job.progress = "queued", None, 0.0
             video = db.get(Video, job.video_id)
+            apply(Moves.REDRIVE, job, video)
+            job.error, job.progress = None, 0.0
             if video is not None:
-                video.status, video.error = "queued", None
+                video.error = None
     db.commit()
     return queue.redrive([d.id for d in letters]) if letters else 0
 
 
 def restart_failed(db: Session, *, queue: JobQueue) -> list[str]:
     """Queue every failed job again (the original reset the status and queued nothing)."""
-    failed = db.scalars(select(Job).where(Job.status == "failed")).all()
+    failed = db.scalars(select(Job).where(Job.status == JobStatus.FAILED)).all()
     for job in failed:
         job.attempts = 0
-        enqueue_job(db, queue, job)
+        requeue_job(db, queue, job)
     return [job.id for job in failed]
 
 
@@ -113,15 +109,15 @@ def user_out(db: Session, user: User) -> AdminUserOut:
     )
 
 
-def list_users(db: Session, *, page: int, limit: int) -> tuple[list[AdminUserOut], Pagination]:
+def list_users(db: Session, *, page: int, limit: int) -> UserPage:
     total = db.scalar(select(func.count()).select_from(User)) or 0
-    users = db.scalars(
-        select(User).order_by(User.created_at).offset((page - 1) * limit).limit(limit)
-    ).all()
-    return [user_out(db, u) for u in users], pagination(total, page, limit)
+    users = db.scalars(page_window(select(User).order_by(User.created_at), page, limit)).all()
+    return UserPage(
+        users=[user_out(db, u) for u in users], pagination=pagination(total, page, limit)
+    )
 
 
-def change_user(
+def update_user(
     db: Session,
     *,
     admin: User,

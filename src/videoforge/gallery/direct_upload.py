@@ -31,6 +31,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 from pydantic import Field, ValidationError
 
+from videoforge.api_model import ApiModel
 from videoforge.auth.deps import CurrentUser
 from videoforge.context import Context
 from videoforge.db import User, Video, new_id
@@ -38,7 +39,7 @@ from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from videoforge.gallery import ingest
 from videoforge.gallery.present import describe_video
-from videoforge.gallery.schemas import CamelModel, UploadForm, VideoOut
+from videoforge.gallery.schemas import UploadForm, VideoOut
 from videoforge.storage.s3 import S3Store
 
 DIRECT_PREFIX = "/api/gallery/uploads/direct"
@@ -60,12 +61,12 @@ class DirectUploadIn(UploadForm):
     content_type: str = Field(default="application/octet-stream", max_length=200)
 
 
-class PartUrl(CamelModel):
+class PartUrl(ApiModel):
     part_number: int
     url: str
 
 
-class DirectUploadOut(CamelModel):
+class DirectUploadOut(ApiModel):
     upload_id: str
     video_id: str
     key: str
@@ -75,12 +76,12 @@ class DirectUploadOut(CamelModel):
     expires_in: int
 
 
-class GenerateUrlIn(CamelModel):
+class GenerateUrlIn(ApiModel):
     filename: str
     content_type: str = Field(default="application/octet-stream", max_length=200)
 
 
-class GenerateUrlOut(CamelModel):
+class GenerateUrlOut(ApiModel):
     upload_url: str
     s3_key: str
     video_id: str
@@ -92,7 +93,7 @@ class ConfirmIn(UploadForm):
     metadata: dict[str, Any] | None = Field(default=None, description="Accepted and ignored")
 
 
-class PendingUpload(CamelModel):
+class PendingUpload(ApiModel):
     """What the server remembers about an upload between the client's calls."""
 
     video_id: str

@@ -17,7 +17,7 @@ from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.errors import BadRequest, PayloadTooLarge, UnsupportedMedia
 from videoforge.gallery.schemas import UploadForm
-from videoforge.jobs import create_job
+from videoforge.jobs.queueing import create_job
 from videoforge.media.probe import NotAVideo, ProbeResult, probe
 
 NOT_A_VIDEO = "This file is not a video or audio file we can read."

@@ -1,4 +1,4 @@
-"""Turning Video and Job rows into their JSON shapes (VideoOut, JobOut)."""
+"""Turning Video rows into their JSON shape (VideoOut)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from videoforge.access import is_owner_or_admin
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
-from videoforge.gallery.schemas import JobOut, VideoOut
+from videoforge.gallery.schemas import VideoOut
+from videoforge.jobs.status import VideoStatus
 from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
 from videoforge.media.storyboard import STORYBOARD_VTT_NAME
 from videoforge.streaming.signing import MediaLinks
@@ -50,7 +51,7 @@ def video_out(
     ctx: Context, video: Video, user: User | None, owner: str | None, job_id: str | None
 ) -> VideoOut:
     # One token for all of a video's links, so they expire together.
-    links = MediaLinks.for_video(ctx, video) if video.status == "ready" else None
+    links = MediaLinks.for_video(ctx, video) if video.status == VideoStatus.READY else None
     return VideoOut(
         id=video.id,
         title=video.title,
@@ -79,21 +80,4 @@ def video_out(
         job_id=job_id,
         can_edit=is_owner_or_admin(user, video),
         share_url=f"/watch/{video.id}",
-    )
-
-
-def job_out(job: Job, video_title: str | None) -> JobOut:
-    return JobOut(
-        id=job.id,
-        video_id=job.video_id,
-        status=job.status,
-        progress=job.progress,
-        eta_seconds=job.eta_seconds,
-        error=job.error,
-        attempts=job.attempts,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        video_title=video_title,
     )

@@ -12,6 +12,7 @@ from videoforge.deps import CtxDep, DbDep
 from videoforge.gallery import service
 from videoforge.gallery.form_upload import OPENAPI_BODY, receive_upload
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
+from videoforge.pagination import PageNumber, PageSize
 
 router = APIRouter(tags=["gallery"])
 
@@ -21,8 +22,8 @@ def list_videos(
     ctx: CtxDep,
     db: DbDep,
     user: OptionalUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    page: PageNumber = 1,
+    limit: PageSize = 10,
     search: Annotated[str, Query(max_length=200)] = "",
     # "" is what the original's client sent for "any".
     visibility: Literal["", "public", "unlisted", "private"] = "",
@@ -84,7 +85,7 @@ async def upload_video_alias(
 @router.get("/api/gallery/videos/{video_id}", response_model=VideoOut)
 def get_video(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> VideoOut:
     """One video; counts a view unless the owner is looking. Private videos are 404 to others."""
-    return service.view_video(db, ctx, user, video_id)
+    return service.get_video(db, ctx, user, video_id)
 
 
 @router.patch("/api/gallery/videos/{video_id}", response_model=VideoOut)

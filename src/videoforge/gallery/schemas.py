@@ -1,4 +1,4 @@
-"""Request and response shapes of the gallery and jobs APIs.
+"""Request and response shapes of the gallery API.
 
 Field names are camelCase on the wire, as the original's client read them.
 """
@@ -8,26 +8,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints
 
+from videoforge.api_model import ApiModel
+from videoforge.pagination import Pagination
 from videoforge.text import Line, Paragraphs
 
 Visibility = Literal["public", "unlisted", "private"]
 VideoSort = Literal["newest", "oldest", "title", "views", "duration"]
-JobStatus = Literal["queued", "processing", "ready", "failed", "cancelled"]
-JobSortField = Literal["createdAt", "updatedAt", "status", "progress"]
-TERMINAL_JOB_STATUSES = frozenset({"ready", "failed", "cancelled"})
 
 Title = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[Paragraphs, StringConstraints(max_length=5000)]
 
 
-class CamelModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class VideoUpdate(CamelModel):
+class VideoUpdate(ApiModel):
     """PATCH/PUT body: only the fields given change."""
 
     title: Title | None = None
@@ -35,7 +29,7 @@ class VideoUpdate(CamelModel):
     visibility: Visibility | None = None
 
 
-class UploadForm(CamelModel):
+class UploadForm(ApiModel):
     """The text fields sent along with an upload (multipart fields or tus metadata)."""
 
     title: Title | None = None
@@ -43,7 +37,7 @@ class UploadForm(CamelModel):
     visibility: Visibility = "public"
 
 
-class VideoOut(CamelModel):
+class VideoOut(ApiModel):
     id: str
     title: str
     description: str
@@ -77,37 +71,6 @@ class VideoOut(CamelModel):
     share_url: str
 
 
-class Pagination(CamelModel):
-    total: int
-    page: int
-    limit: int
-    total_pages: int
-
-
-class VideoPage(CamelModel):
+class VideoPage(ApiModel):
     videos: list[VideoOut]
     pagination: Pagination
-
-
-class JobOut(CamelModel):
-    id: str
-    video_id: str
-    status: str
-    progress: float
-    eta_seconds: float | None
-    error: str | None
-    attempts: int
-    created_at: datetime
-    updated_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    video_title: str | None
-
-
-class JobPage(CamelModel):
-    jobs: list[JobOut]
-    pagination: Pagination
-
-
-def pagination(total: int, page: int, limit: int) -> Pagination:
-    return Pagination(total=total, page=page, limit=limit, total_pages=-(-total // limit))

@@ -15,7 +15,9 @@ from videoforge.context import Context
 from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Unauthorized
 from videoforge.gallery.present import describe_video, describe_videos
-from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate, pagination
+from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
+from videoforge.jobs.status import Moves
+from videoforge.pagination import page_window, pagination
 
 _ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Video.created_at.desc(), Video.id.desc()),
@@ -46,11 +48,7 @@ def list_videos(
         )
     total = session.scalar(select(func.count()).select_from(Video).where(*conditions)) or 0
     videos = session.scalars(
-        select(Video)
-        .where(*conditions)
-        .order_by(*_ORDER[sort])
-        .offset((page - 1) * limit)
-        .limit(limit)
+        page_window(select(Video).where(*conditions).order_by(*_ORDER[sort]), page, limit)
     ).all()
     return VideoPage(
         videos=describe_videos(session, ctx, user, videos),
@@ -78,7 +76,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def view_video(session: Session, ctx: Context, user: User | None, video_id: str) -> VideoOut:
+def get_video(session: Session, ctx: Context, user: User | None, video_id: str) -> VideoOut:
     """The video as the asking user may see it; a viewer other than the owner counts a view."""
     video = require_view(user, session.get(Video, video_id))
     if user is None or user.id != video.user_id:
@@ -112,8 +110,8 @@ def delete_video(session: Session, ctx: Context, user: User, video_id: str) -> N
     video = require_change(user, session.get(Video, video_id))
     session.execute(
         update(Job)
-        .where(Job.video_id == video.id, Job.status.in_(("queued", "processing")))
-        .values(status="cancelled", finished_at=utcnow(), error="The video was deleted.")
+        .where(Job.video_id == video.id, Job.status.in_(Moves.CANCEL.sources))
+        .values(status=Moves.CANCEL.target, finished_at=utcnow(), error="The video was deleted.")
     )
     session.commit()
     ctx.store.delete_prefix(f"videos/{video.id}/")

@@ -20,6 +20,7 @@ from typing import Any
 
 from videoforge.context import Context
 from videoforge.db import Video
+from videoforge.jobs.state import JobState
 from videoforge.media.checks import check_limits
 from videoforge.media.plan import MASTER_NAME, plan_hls
 from videoforge.media.probe import ProbeResult, probe
@@ -29,7 +30,6 @@ from videoforge.processor import outputs
 from videoforge.processor.extras import Extras
 from videoforge.processor.ladder import choose_rungs
 from videoforge.processor.publisher import HlsPublisher
-from videoforge.processor.state import JobState
 from videoforge.processor.verify import Ladder, complete_master, verify_ladder
 from videoforge.worker.base import PermanentJobError
 
@@ -50,7 +50,7 @@ class JobCancelled(Exception):
 
 
 class ProcessVideo:
-    """`worker.base.JobHandler` for the messages `jobs.job_message` makes."""
+    """`worker.base.JobHandler` for the messages `jobs.queueing.job_message` makes."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from videoforge.api_model import ApiModel
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
-
-
-class QualityOut(_Out):
+class QualityOut(ApiModel):
     quality: str
     label: str
     resolution: str | None
@@ -21,11 +16,11 @@ class QualityOut(_Out):
     available: bool
 
 
-class QualitiesOut(_Out):
+class QualitiesOut(ApiModel):
     qualities: list[QualityOut]
 
 
-class PicturesOut(_Out):
+class PicturesOut(ApiModel):
     thumbnail_url: str | None
     poster_url: str | None
 

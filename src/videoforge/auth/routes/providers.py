@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from videoforge.api_model import ApiModel
 from videoforge.auth.providers import SignInProvider
-from videoforge.auth.schemas import ApiModel
 from videoforge.deps import CtxDep
 
 router = APIRouter(tags=["auth"])

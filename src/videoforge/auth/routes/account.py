@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 from sqlalchemy import select
 
+from videoforge.api_model import ApiModel
 from videoforge.auth import recovery, service
 from videoforge.auth.deps import BearerDep, CallerDep, CurrentUser
 from videoforge.auth.schemas import (
-    ApiModel,
     ChangePasswordRequest,
     ConfirmEmailRequest,
     EmailRequest,

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from videoforge.context import Context
 from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Conflict, NotFound
-from videoforge.gallery.present import job_out
-from videoforge.gallery.schemas import JobOut, JobPage, JobSortField, pagination
-from videoforge.jobs import enqueue_job
+from videoforge.jobs.queueing import requeue_job
+from videoforge.jobs.schemas import JobOut, JobPage, JobSortField
+from videoforge.jobs.status import Moves, apply, can
+from videoforge.pagination import page_window, pagination
 
 NO_JOB = "No job with this id exists."
 CANCELLED_BY_OWNER = "Cancelled by the owner."
@@ -46,16 +47,15 @@ def list_jobs(
     column = _SORT_COLUMNS[sort_by]
     order = column.asc() if sort_order == "asc" else column.desc()
     total = session.scalar(select(func.count()).select_from(Job).where(*conditions)) or 0
-    rows = session.execute(
+    query = (
         select(Job, Video.title)
         .outerjoin(Video, Video.id == Job.video_id)
         .where(*conditions)
         .order_by(order, Job.id)
-        .offset((page - 1) * limit)
-        .limit(limit)
-    ).all()
+    )
+    rows = session.execute(page_window(query, page, limit)).all()
     return JobPage(
-        jobs=[job_out(job, title) for job, title in rows],
+        jobs=[JobOut.of(job, title) for job, title in rows],
         pagination=pagination(total, page, limit),
     )
 
@@ -69,32 +69,31 @@ def _get(session: Session, user: User, job_id: str) -> tuple[Job, Video | None]:
 
 def get_job(session: Session, user: User, job_id: str) -> JobOut:
     job, video = _get(session, user, job_id)
-    return job_out(job, video.title if video else None)
+    return JobOut.of(job, video.title if video else None)
 
 
 def retry_job(session: Session, ctx: Context, user: User, job_id: str) -> JobOut:
     job, video = _get(session, user, job_id)
-    if job.status not in ("failed", "cancelled"):
+    if not can(Moves.RETRY, job.status):
         raise Conflict("Only failed or cancelled jobs can be retried.")
     job.eta_seconds = None
     job.started_at = None
-    enqueue_job(session, ctx.queue, job)
-    return job_out(job, video.title if video else None)
+    requeue_job(session, ctx.queue, job)
+    return JobOut.of(job, video.title if video else None)
 
 
 def cancel_job(session: Session, user: User, job_id: str) -> JobOut:
     """Mark the job cancelled; a worker on it sees the row and stops."""
     job, video = _get(session, user, job_id)
-    if job.status not in ("queued", "processing"):
+    if not can(Moves.CANCEL, job.status):
         raise Conflict("Only queued or processing jobs can be cancelled.")
-    job.status = "cancelled"
+    apply(Moves.CANCEL, job, video)
     job.eta_seconds = None
     job.finished_at = utcnow()
     if video is not None:
-        video.status = "failed"
         video.error = CANCELLED_BY_OWNER
     session.commit()
-    return job_out(job, video.title if video else None)
+    return JobOut.of(job, video.title if video else None)
 
 
 def job_snapshot(ctx: Context, user: User, job_id: str) -> JobOut | None:

@@ -1,9 +1,5 @@
-"""/api/auth (register, login, refresh, logout, me) and the public keys at /.well-known/jwks.json;
-email confirmation and passwords (account_routes.py), second factors (mfa_routes.py) and the
-external sign-in offered to the web app (provider_routes.py) join in.
-
-The router has no prefix so that both live on it; every path is written in full.
-"""
+"""/api/auth: sign up, sign in, refresh, sign out, who am I; and the public keys at
+/.well-known/jwks.json."""
 
 from __future__ import annotations
 
@@ -12,10 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from videoforge.auth import recovery, service, signin
-from videoforge.auth.account_routes import router as account_router
 from videoforge.auth.deps import BearerDep, CallerDep, CurrentUser
-from videoforge.auth.mfa_routes import router as mfa_router
-from videoforge.auth.provider_routes import router as provider_router
 from videoforge.auth.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -29,10 +22,7 @@ from videoforge.auth.schemas import (
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest
 
-router = APIRouter(tags=["auth"])
-router.include_router(account_router)
-router.include_router(mfa_router)
-router.include_router(provider_router)
+router = APIRouter()
 
 
 @router.post(

@@ -1,5 +1,6 @@
-"""The Job and Video rows as processing moves them along, each change in a short session of
-its own (the encode between them takes minutes; no transaction stays open across it).
+"""The worker's side of a job: the Job and Video rows as processing moves them along, each
+change in a short session of its own (the encode between them takes minutes; no transaction
+stays open across it).
 
 A job another party has settled (cancelled by its owner, its video deleted) is never moved
 again from here: every change first checks that the job is still the worker's to change.
@@ -13,10 +14,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import Job, Video, utcnow
+from videoforge.jobs.progress import TaskProgress, summarize
+from videoforge.jobs.status import ACTIVE, JobStatus, Move, Moves, apply, can
 from videoforge.media.probe import ProbeResult
-
-FINISHED = frozenset({"ready", "failed", "cancelled"})
-ACTIVE = frozenset({"queued", "processing"})
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,14 @@ class JobState:
         with self.sessions() as session:
             job = session.get(Job, self.job_id)
             video = session.get(Video, job.video_id) if job else None
-            if job is None or video is None or job.status in FINISHED:
+            if job is None or video is None or not can(Moves.CLAIM, job.status):
                 return None
-            job.status = "processing"
+            apply(Moves.CLAIM, job, video)
             job.attempts += 1
             job.started_at = utcnow()
             job.progress = 0.0
             job.eta_seconds = None
             job.error = None
-            video.status = "processing"
             video.error = None
             session.commit()
             return Claimed(job.id, video.id, video.source_key)
@@ -76,8 +75,9 @@ class JobState:
             job = session.get(Job, self.job_id)
             if job is None or job.status not in ACTIVE:
                 return False
-            job.progress = round(min(percent, 99.0), 1)
-            job.eta_seconds = None if eta_seconds is None else round(eta_seconds, 1)
+            # The job is its one task until jobs are split into several.
+            summary = summarize([TaskProgress(JobStatus(job.status), percent, eta_seconds)])
+            job.progress, job.eta_seconds = summary.percent, summary.eta_seconds
             session.commit()
             return True
 
@@ -86,39 +86,38 @@ class JobState:
         with self.sessions() as session:
             job = session.get(Job, self.job_id)
             video = self._video(session, job)
-            if job is None or video is None or job.status not in ACTIVE:
+            if job is None or video is None or not can(Moves.FINISH, job.status):
                 return False
-            job.status = "ready"
-            job.progress = 100.0
-            job.eta_seconds = 0.0
+            apply(Moves.FINISH, job, video)
+            summary = summarize([TaskProgress(JobStatus.READY)])
+            job.progress, job.eta_seconds = summary.percent, summary.eta_seconds
             job.error = None
             job.finished_at = utcnow()
-            video.status = "ready"
             video.error = None
             session.commit()
             return True
 
     def retrying(self, message: str) -> None:
-        self._leave_active("queued", message)
+        self._leave_active(Moves.BACK_OFF, message)
 
     def fail(self, reason: str) -> None:
-        self._leave_active("failed", reason)
+        self._leave_active(Moves.FAIL, reason)
 
-    def _leave_active(self, status: str, error: str) -> None:
-        """Job and video to `status` (queued for a retry, or failed) with the job's `error`
-        (also the video's when failed), unless the job already left the active states."""
+    def _leave_active(self, move: Move, error: str) -> None:
+        """Job and video queued again (BACK_OFF) or failed (FAIL) with the job's `error` (also
+        the video's when failed), unless the job already left the active states."""
         with self.sessions() as session:
             job = session.get(Job, self.job_id)
             video = self._video(session, job)
-            if job is None or job.status not in ACTIVE:
+            if job is None or not can(move, job.status):
                 return
-            job.status, job.error, job.eta_seconds = status, error, None
-            if status == "failed":
+            apply(move, job, video)
+            job.error, job.eta_seconds = error, None
+            failed = move.target == JobStatus.FAILED
+            if failed:
                 job.finished_at = utcnow()
-            if video is not None:
-                video.status = status
-                if status == "failed":
-                    video.error = error
+            if video is not None and failed:
+                video.error = error
             session.commit()
 
     def _video(self, session: Session, job: Job | None = None) -> Video | None:
