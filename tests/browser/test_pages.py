@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage
-from tests.browser.helpers import Mailbox, api_account, sign_in
+from tests.browser.helpers import Mailbox, api_account, enter_password, sign_in
 from tests.browser.test_admin import create_admin
 from tests.browser.test_sharing import wait_until_ready
 from videoforge.testing.server import ServerProcess
@@ -81,6 +81,13 @@ def test_every_page_fits_a_phone_and_passes_axe(
     for path in ["/", "/signin", "/signup", "/signup/confirm", "/signin/reset", "/no-such-page"]:
         check_page(visitor, path)
 
+    # A wrong password: the green note from the page before goes, the red error stays alone.
+    visitor.goto("/signin?confirmed=1")
+    expect(visitor.get_by_text("Your email is confirmed")).to_be_visible()
+    enter_password(visitor, "keeper", "not the password")
+    expect(visitor.get_by_role("alert")).to_be_visible()
+    expect(visitor.get_by_text("Your email is confirmed")).to_have_count(0)
+
     owner = new_page(viewport=PHONE, bypass_csp=True)
     sign_in(owner, "keeper")
     owner.goto("/")
@@ -89,6 +96,10 @@ def test_every_page_fits_a_phone_and_passes_axe(
     expect(owner).to_have_url("/")
     check_page(owner, "/me/videos")
     expect(owner.locator("li.my-video", has_text="For the ones")).to_contain_text("Unlisted")
+    titles = owner.locator("dialog").evaluate_all(
+        "ds => ds.map(d => d.getAttribute('aria-labelledby'))"
+    )
+    assert len(set(titles)) == len(titles) == 2, titles  # each delete dialog names its own video
     # Header: brand and account on one row, the sections on the next.
     header = owner.locator(".site-header").bounding_box()
     row = owner.get_by_role("link", name="Gallery").bounding_box()
