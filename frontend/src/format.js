@@ -34,10 +34,13 @@ export function formatViews(views) {
   return `${views ?? 0} ${views === 1 ? 'view' : 'views'}`;
 }
 
+// The date and the time of day, in the reader's own locale and time zone.
 export function formatDate(iso) {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString();
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 // A job's state in plain words.

@@ -46,6 +46,13 @@ export function refusalReason(file, maxBytes, formatBytes) {
   return null;
 }
 
+// Whether trying again may help: a lost connection or a server hiccup, not a refusal (a file
+// the server found unreadable stays unreadable).
+function retryable(error) {
+  const status = error?.originalResponse?.getStatus() ?? 0;
+  return status === 0 || status === 409 || status === 423 || status >= 500;
+}
+
 // The message a person should see for a failed tus request.
 function uploadErrorMessage(error) {
   const res = error?.originalResponse;
@@ -62,7 +69,8 @@ function uploadErrorMessage(error) {
   return 'The connection was lost. Choose the same file again to carry on where it stopped.';
 }
 
-// Start (or resume) an upload. Callbacks: onProgress(sent, total), onDone(videoId), onError(msg).
+// Start (or resume) an upload. Callbacks: onProgress(sent, total), onDone(videoId),
+// onError(message, retryable).
 export async function startUpload(file, fields, { onProgress, onDone, onError }) {
   let videoId = null;
   const upload = new Upload(file, {
@@ -91,7 +99,7 @@ export async function startUpload(file, fields, { onProgress, onDone, onError })
         return true;
       }
       // Retry dropped connections, timeouts and server hiccups; not refusals.
-      return status === 0 || status === 409 || status === 423 || status >= 500;
+      return retryable(error);
     },
     onProgress,
     async onSuccess() {
@@ -107,7 +115,7 @@ export async function startUpload(file, fields, { onProgress, onDone, onError })
       onDone(videoId);
     },
     onError(error) {
-      onError(uploadErrorMessage(error));
+      onError(uploadErrorMessage(error), retryable(error));
     },
   });
   const previous = await upload.findPreviousUploads();

@@ -50,7 +50,9 @@ def switch_quality(page: Page) -> None:
     playing = page.evaluate("window.__vfPlayer.currentLevel")
     target = next(i for i in range(len(heights)) if i != playing)
     label = f"{heights[target]}p"
+    page.get_by_role("button", name="Settings").click()
     page.get_by_label("Quality").select_option(label=label)
+    page.keyboard.press("Escape")
     expect(page.locator(".player")).to_have_attribute("data-playing-level", label, timeout=30_000)
     assert page.evaluate("window.__vfPlayer.currentLevel") == target
     play_until_advancing(page, current_time(page))

@@ -59,6 +59,7 @@ def test_the_player_renews_its_links_while_playing(
     page.on("request", note_segment)
     page.goto(f"/watch/{video['id']}")
     play_until_advancing(page)
+    page.get_by_role("button", name="Settings").click()  # the quality menu stays open
     quality = page.locator("#quality")
     levels = [o for o in quality.locator("option").evaluate_all("os => os.map(o => o.value)")]
     labels = quality.locator("option").all_inner_texts()

@@ -25,7 +25,7 @@ export function Header() {
           <rect width="32" height="32" rx="7" fill="currentColor" />
           <path d="M12 9v14l11-7z" fill="#fff" />
         </svg>
-        VideoForge
+        <span class="brand-name">VideoForge</span>
       </a>
       <nav aria-label="Main">
         <NavLink href="/">Gallery</NavLink>

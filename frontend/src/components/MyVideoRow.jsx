@@ -7,6 +7,7 @@ import { ConfirmDialog } from './ConfirmDialog.jsx';
 import { CopyLink } from './CopyLink.jsx';
 import { EditVideo } from './EditVideo.jsx';
 import { Thumbnail } from './VideoCard.jsx';
+import { VisibilityBadge } from './VisibilityBadge.jsx';
 
 function statusText(video, job) {
   if (job) return describeJob(job);
@@ -50,8 +51,9 @@ export function MyVideoRow({ video, onChanged, onDeleted }) {
           <>
             <h2 class="video-title"><a href={`/watch/${video.id}`}>{video.title}</a></h2>
             <p class="muted small">
-              <span class="badge">{video.visibility}</span> {formatViews(video.views)} ·{' '}
-              {formatDate(video.createdAt)}
+              {formatViews(video.views)} ·{' '}
+              <time dateTime={video.createdAt}>{formatDate(video.createdAt)}</time>
+              <VisibilityBadge visibility={video.visibility} />
             </p>
             <p class={`status status-${status}`} role="status" aria-live="polite">
               {statusText(video, job)}

@@ -73,7 +73,7 @@ export function UploadItem({ item, onChange, onStart, onPause, onResume, onRemov
         {item.status === 'uploading' && (
           <button type="button" class="button secondary small" onClick={onPause}>Pause</button>
         )}
-        {(item.status === 'paused' || item.status === 'error') && (
+        {(item.status === 'paused' || (item.status === 'error' && item.retryable)) && (
           <button type="button" class="button small" onClick={onResume}>Resume</button>
         )}
         {item.status !== 'uploading' && (

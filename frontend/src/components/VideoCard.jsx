@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { formatDate, formatDuration, formatViews, VIDEO_STATUS_WORDS } from '../format.js';
+import { VisibilityBadge } from './VisibilityBadge.jsx';
 
 const calm = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
@@ -41,6 +42,7 @@ export function VideoCard({ video }) {
         {video.status === 'ready' ? formatViews(video.views) : VIDEO_STATUS_WORDS[video.status]}
         {' · '}
         <time dateTime={video.createdAt}>{formatDate(video.createdAt)}</time>
+        <VisibilityBadge visibility={video.visibility} />
       </p>
     </li>
   );

@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/Field.jsx';
 import { Pager } from '../components/Pager.jsx';
 import { VideoCard } from '../components/VideoCard.jsx';
 import { useLoader, usePageTitle } from '../hooks.js';
+import { useUser } from '../session.js';
 
 const SORTS = [
   ['newest', 'Newest first'],
@@ -27,6 +28,7 @@ function galleryUrl({ search, sort, page }) {
 
 export function Gallery() {
   const { query, route } = useLocation();
+  const user = useUser();
   const search = query.search || '';
   const sort = query.sort || 'newest';
   const page = Math.max(1, Number.parseInt(query.page, 10) || 1);
@@ -69,7 +71,12 @@ export function Gallery() {
       <ErrorMessage error={error} />
       {data && data.videos.length === 0 && (
         <p class="empty">
-          {search ? `No videos match “${search}”.` : 'No videos yet. Be the first to upload one!'}
+          {search ? `No videos match “${search}”.` : 'No videos yet. Be the first to upload one! '}
+          {!search && (
+            <a href={user ? '/upload' : '/signin?next=/upload'}>
+              {user ? 'Upload a video' : 'Sign in to upload'}
+            </a>
+          )}
         </p>
       )}
       {data && data.videos.length > 0 && (

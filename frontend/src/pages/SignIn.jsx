@@ -1,7 +1,7 @@
 // Signing in: the password, then (when the account has one) the second step, or the set-up of
 // an authenticator when an administrator requires two-step sign-in. When the deployment has an
 // identity provider (Cognito or OIDC), a "Sign in with …" button goes there instead (oidc.js).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
 import { signIn } from '../auth.js';
@@ -11,6 +11,7 @@ import { TotpEnrol } from '../components/account/TotpEnrol.jsx';
 import { ErrorMessage, Field } from '../components/Field.jsx';
 import { useAction, useLoader, usePageTitle } from '../hooks.js';
 import { startSignIn } from '../oidc.js';
+import { useUser } from '../session.js';
 
 // Only local paths: never send someone off-site after signing in.
 export function safeNext(next) {
@@ -59,9 +60,20 @@ export function SignIn() {
   const { busy, error, run } = useAction();
   const done = () => route(safeNext(query.next), true);
   usePageTitle(step ? 'Two-step sign-in' : 'Sign in');
+  // Someone already signed in has nothing to do here (checked on arrival only: signing in
+  // here may still have steps to show, such as recovery codes).
+  const user = useUser();
+  const [signedInOnArrival] = useState(Boolean(user));
+  useEffect(() => {
+    if (signedInOnArrival) done();
+  }, []);
+  // The green note from the page before ("email confirmed") goes with the first attempt, so it
+  // never stands above a red error.
+  const [tried, setTried] = useState(false);
 
   const onPassword = (e) => {
     e.preventDefault();
+    setTried(true);
     run(async () => {
       const answer = await signIn({ username, password });
       if (answer.status === 'authenticated') done();
@@ -69,6 +81,7 @@ export function SignIn() {
     });
   };
 
+  if (signedInOnArrival) return null;
   if (codes) {
     return (
       <section class="page narrow">
@@ -104,10 +117,10 @@ export function SignIn() {
       <h1>Sign in</h1>
       <ProviderButtons next={query.next} />
       <form class="card form" onSubmit={onPassword}>
-        {query.confirmed && (
+        {query.confirmed && !tried && (
           <p class="alert success" role="status">Your email is confirmed. Sign in to start.</p>
         )}
-        {query.reset && (
+        {query.reset && !tried && (
           <p class="alert success" role="status">Your password is changed. Sign in with it.</p>
         )}
         {error?.code === 'email_not_confirmed' ? (

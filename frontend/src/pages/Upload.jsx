@@ -52,7 +52,8 @@ function useUploads() {
         }
       },
       onDone: (videoId) => update(item.key, { status: 'done', videoId, sent: item.file.size }),
-      onError: (message) => update(item.key, { status: 'error', error: message }),
+      onError: (message, retryable) =>
+        update(item.key, { status: 'error', error: message, retryable }),
     });
     let handle;
     try {
@@ -82,17 +83,24 @@ function useUploads() {
   };
 }
 
-function Unfinished() {
+// An upload remembered in this browser and a file in the list are the same when name and size are.
+const fileKey = (name, size) => `${name}\u0000${size}`;
+
+// Uploads this browser started and never finished, but for those in the list right now (one
+// being resumed is not "unfinished" to the person watching it go up).
+function Unfinished({ inList }) {
   const [uploads, setUploads] = useState([]);
   const reload = () => unfinishedUploads().then(setUploads);
-  useEffect(() => void reload(), []);
-  if (!uploads.length) return null;
+  useEffect(() => void reload(), [inList]);
+  const hidden = new Set(inList.split('\n'));
+  const shown = uploads.filter((u) => !hidden.has(fileKey(u.metadata?.filename, u.size)));
+  if (!shown.length) return null;
   return (
     <div class="card unfinished">
       <h2>Unfinished uploads</h2>
       <p class="muted small">Choose the same file again to carry on where it stopped.</p>
       <ul>
-        {uploads.map((u) => (
+        {shown.map((u) => (
           <li key={u.urlStorageKey}>
             {u.metadata?.filename || 'A file'} ({formatBytes(u.size)}){' '}
             <button type="button" class="link-button small"
@@ -121,6 +129,8 @@ export function Upload() {
 
   const addFiles = (fileList) => uploads.add(Array.from(fileList || []), maxBytes);
   const pending = uploads.items.filter((it) => it.status === 'pending' && it.title.trim());
+  const started = uploads.items.filter((it) => !['pending', 'refused'].includes(it.status))
+    .map((it) => fileKey(it.file.name, it.file.size)).join('\n');
 
   const onDrop = (e) => {
     e.preventDefault();
@@ -145,7 +155,7 @@ export function Upload() {
             Uploads carry on after a dropped connection or a reload.
           </p>
         </div>
-        <Unfinished />
+        <Unfinished inList={started} />
         {uploads.items.length > 0 && (
           <>
             <ul class="upload-list">

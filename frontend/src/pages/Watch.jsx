@@ -1,16 +1,42 @@
 // The watch page: the player, the video's facts, and what to say while it is not playable yet.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
 import { CopyLink } from '../components/CopyLink.jsx';
 import { DownloadButton } from '../components/DownloadButton.jsx';
 import { ErrorMessage } from '../components/Field.jsx';
-import { Player } from '../components/Player.jsx';
+import { Linkified } from '../components/Linkified.jsx';
+import { Player } from '../components/player/Player.jsx';
+import { linkAtTime, parseStartTime } from '../components/player/startTime.js';
+import { VisibilityBadge } from '../components/VisibilityBadge.jsx';
 import { describeJob, formatDate, formatViews } from '../format.js';
 import { useLoader, usePageTitle } from '../hooks.js';
 import { TERMINAL, useJob } from '../jobs.js';
 import { useUser } from '../session.js';
 
 const POLL_MS = 3000;
+const THEATRE_KEY = 'vf.theatre';
+
+// Theatre mode (the player as wide as the page), remembered in this browser as YouTube does.
+function useTheatre() {
+  const [on, setOn] = useState(() => {
+    try {
+      return localStorage.getItem(THEATRE_KEY) === '1';
+    } catch {
+      return false;
+    }
+  });
+  const toggle = () =>
+    setOn((was) => {
+      try {
+        localStorage.setItem(THEATRE_KEY, was ? '0' : '1');
+      } catch {
+        // storage disabled: theatre mode lasts for this page
+      }
+      return !was;
+    });
+  return [on, toggle];
+}
 
 // The stream answer, asked again every few seconds while the video is not playable yet.
 function useStream(videoId, enabled) {
@@ -57,6 +83,10 @@ function Processing({ video, message }) {
 
 export function Watch({ id }) {
   const user = useUser();
+  const { query } = useLocation();
+  const [startAt] = useState(() => parseStartTime(query.t));
+  const [theatre, toggleTheatre] = useTheatre();
+  const videoRef = useRef(null);
   // Fetching the video counts a view, so it is asked once per visit.
   const { data: video, error } = useLoader(
     (signal) => api(`/api/gallery/videos/${encodeURIComponent(id)}`, { signal }),
@@ -83,12 +113,14 @@ export function Watch({ id }) {
     );
   }
   if (!video) return <p class="page muted" role="status">Loading…</p>;
+  const sharePath = video.shareUrl || `/watch/${video.id}`;
 
   return (
-    <section class="page watch">
+    <section class={`page watch${theatre ? ' theatre' : ''}`}>
       {stream ? (
-        <Player videoId={id} stream={stream} title={video.title}
-          poster={stream.posterUrl || video.posterUrl} storyboardUrl={video.storyboardUrl} />
+        <Player videoId={id} stream={stream} title={video.title} videoRef={videoRef}
+          poster={stream.posterUrl || video.posterUrl} storyboardUrl={video.storyboardUrl}
+          theatre={theatre} onTheatre={toggleTheatre} startAt={startAt} />
       ) : streamError ? (
         <div class="player placeholder"><ErrorMessage error={streamError} /></div>
       ) : (
@@ -101,14 +133,20 @@ export function Watch({ id }) {
           <span data-testid="views">{formatViews(video.views)}</span>
           {' · '}
           <time dateTime={video.createdAt}>{formatDate(video.createdAt)}</time>
-          {video.visibility !== 'public' && <span class="badge">{video.visibility}</span>}
+          <VisibilityBadge visibility={video.visibility} />
         </p>
         <div class="actions">
-          <CopyLink path={video.shareUrl || `/watch/${video.id}`} />
+          <CopyLink path={sharePath} />
+          {stream && (
+            <CopyLink label="Copy link at current time"
+              path={() => linkAtTime(sharePath, videoRef.current?.currentTime ?? 0)} />
+          )}
           <DownloadButton downloadUrl={video.downloadUrl} title={video.title} />
           {video.canEdit && <a class="button secondary small" href="/me/videos">Manage my videos</a>}
         </div>
-        {video.description && <p class="description">{video.description}</p>}
+        {video.description && (
+          <p class="description"><Linkified text={video.description} /></p>
+        )}
       </div>
     </section>
   );

@@ -1,28 +1,9 @@
-// A seek bar under the player that shows storyboard tiles: where the pointer hovers, and where
-// the thumb is while it is dragged or moved with the arrow keys. Without a storyboard it is a
-// plain seek bar.
+// The one seek bar: played and buffered ranges, and storyboard tiles where the pointer hovers
+// and where the thumb is while it is dragged or moved with the keys. Without a storyboard it
+// shows just the time.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatDuration } from '../format.js';
-import { loadStoryboard, tileAt } from '../storyboard.js';
-
-function useMediaTime(videoRef) {
-  const [time, setTime] = useState({ current: 0, duration: 0 });
-  useEffect(() => {
-    const video = videoRef.current;
-    if (!video) return undefined;
-    const update = () =>
-      setTime({
-        current: video.currentTime,
-        duration: Number.isFinite(video.duration) ? video.duration : 0,
-      });
-    const events = ['timeupdate', 'durationchange', 'loadedmetadata', 'seeked'];
-    for (const name of events) video.addEventListener(name, update);
-    return () => {
-      for (const name of events) video.removeEventListener(name, update);
-    };
-  }, [videoRef]);
-  return time;
-}
+import { formatDuration } from '../../format.js';
+import { loadStoryboard, tileAt } from '../../storyboard.js';
 
 function Tile({ cue, time, fraction }) {
   return (
@@ -41,8 +22,10 @@ function Tile({ cue, time, fraction }) {
   );
 }
 
-export function SeekBar({ videoRef, storyboardUrl }) {
-  const { current, duration } = useMediaTime(videoRef);
+const percent = (seconds, duration) => `${(100 * seconds) / duration}%`;
+
+export function SeekBar({ media, storyboardUrl, onSeek }) {
+  const { current, duration, buffered } = media;
   const [cues, setCues] = useState([]);
   const [hover, setHover] = useState(null); // seconds under the pointer
   const [scrubbing, setScrubbing] = useState(false);
@@ -61,10 +44,6 @@ export function SeekBar({ videoRef, storyboardUrl }) {
     const fraction = Math.min(1, Math.max(0, (e.clientX - box.left) / box.width));
     setHover(fraction * duration);
   };
-  const seek = (e) => {
-    const video = videoRef.current;
-    if (video) video.currentTime = Number(e.currentTarget.value);
-  };
 
   const shown = hover ?? (scrubbing ? current : null);
   return (
@@ -73,10 +52,18 @@ export function SeekBar({ videoRef, storyboardUrl }) {
       {shown !== null && duration > 0 && (
         <Tile cue={tileAt(cues, shown)} time={shown} fraction={shown / duration} />
       )}
-      <input type="range" min="0" max={duration || 0} step="0.1" value={current}
+      <div class="seek-track" aria-hidden="true">
+        {duration > 0 && buffered.map(([start, end]) => (
+          <span key={start} class="seek-buffered"
+            style={{ left: percent(start, duration), width: percent(end - start, duration) }} />
+        ))}
+        {duration > 0 && <span class="seek-played" style={{ width: percent(current, duration) }} />}
+      </div>
+      <input type="range" min="0" max={duration || 0} step="any" value={current}
         disabled={!duration} aria-label="Seek"
         aria-valuetext={`${formatDuration(current)} of ${formatDuration(duration)}`}
-        onInput={seek} onFocus={() => setScrubbing(true)} onBlur={() => setScrubbing(false)} />
+        onInput={(e) => onSeek(Number(e.currentTarget.value))}
+        onFocus={() => setScrubbing(true)} onBlur={() => setScrubbing(false)} />
     </div>
   );
 }

@@ -1,27 +1,24 @@
-// The HLS player: hls.js wherever Media Source Extensions exist, the browser's own HLS otherwise
-// (iOS Safari). A quality menu offers Auto plus every rendition and switches while playing.
-// Every media request carries the newest media token, renewed before it runs out (mediaToken.js).
-// The hls.js instance is exposed as window.__vfPlayer and the playing rendition as
-// data-playing-level, for tests and for curious people with devtools.
+// Loading the stream: hls.js wherever Media Source Extensions exist, the browser's own HLS
+// otherwise (iOS Safari). Every media request carries the newest media token, renewed before it
+// runs out (mediaToken.js). Auto quality is capped to the player's size in device pixels.
+// The hls.js instance is exposed as window.__vfPlayer for tests and curious people.
 import Hls from 'hls.js';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api.js';
-import { mediaToken, withToken } from '../mediaToken.js';
-import { SeekBar } from './SeekBar.jsx';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../api.js';
+import { mediaToken, withToken } from '../../mediaToken.js';
+import { levelLabel } from './levels.js';
 
-const AUTO = -1;
+export const AUTO = 'auto';
 const GONE = 'This video is no longer available.';
+
+export const usesHlsJs = () => Hls.isSupported();
 
 // A media URL answered "expired" (403) or "no longer visible" (404).
 function refusedLink(data) {
   return [403, 404].includes(data.response?.code);
 }
 
-function levelLabel(level) {
-  return level.height ? `${level.height}p` : `${Math.round(level.bitrate / 1000)} kbps`;
-}
-
-function useHls(videoRef, videoId, stream, setError) {
+function useHlsJs(videoRef, videoId, stream, setError) {
   const [hls, setHls] = useState(null);
   const [levels, setLevels] = useState([]);
   const [playing, setPlaying] = useState(null);
@@ -30,7 +27,7 @@ function useHls(videoRef, videoId, stream, setError) {
     if (!video || !Hls.isSupported()) return undefined;
     const token = mediaToken(videoId, stream);
     const player = new Hls({
-      capLevelToPlayerSize: false,
+      capLevelToPlayerSize: true,
       xhrSetup: async (xhr, url) => {
         xhr.open('GET', withToken(url, await token.fresh()), true);
       },
@@ -94,16 +91,10 @@ async function switchNative(video, videoId, quality) {
   }, { once: true });
 }
 
-export function Player({ videoId, stream, poster, title, storyboardUrl }) {
-  const videoRef = useRef(null);
-  const [error, setError] = useState(null);
-  const native = !Hls.isSupported();
-  const { hls, levels, playing } = useHls(videoRef, videoId, stream, setError);
-  const [choice, setChoice] = useState('auto');
-
+function useNativeHls(videoRef, videoId, stream, setError) {
   useEffect(() => {
     const video = videoRef.current;
-    if (!native || !video) return undefined;
+    if (Hls.isSupported() || !video) return undefined;
     if (!video.canPlayType('application/vnd.apple.mpegurl')) {
       setError('Your browser cannot play HLS video. Try a recent Firefox, Chrome or Safari.');
       return undefined;
@@ -115,43 +106,28 @@ export function Player({ videoId, stream, poster, title, storyboardUrl }) {
     const renew = () => {
       if (Date.now() - lastRenewal < 60_000) return setError(GONE);
       lastRenewal = Date.now();
-      return switchNative(video, videoId, 'auto').catch(() => setError(GONE));
+      return switchNative(video, videoId, AUTO).catch(() => setError(GONE));
     };
     video.addEventListener('error', renew);
     return () => video.removeEventListener('error', renew);
-  }, [native, stream.masterUrl]);
+  }, [stream.masterUrl]);
+}
 
-  const options = native
-    ? stream.qualities.filter((q) => q.quality !== 'auto' && q.available !== false)
+// {qualities: [{value, label}] best first, playingLabel, choose(value)}; value AUTO is Auto.
+export function useStreamQualities(videoRef, videoId, stream) {
+  const [error, setError] = useState(null);
+  const { hls, levels, playing } = useHlsJs(videoRef, videoId, stream, setError);
+  useNativeHls(videoRef, videoId, stream, setError);
+  const native = !Hls.isSupported();
+  const qualities = native
+    ? stream.qualities.filter((q) => q.quality !== AUTO && q.available !== false)
         .map((q) => ({ value: q.quality, label: q.label || q.quality }))
     : [...levels].sort((a, b) => (b.height || b.bitrate) - (a.height || a.bitrate))
         .map((level) => ({ value: String(level.index), label: level.label }));
-  const playingLevel = hls && playing !== null ? levels[playing] : null;
-  const autoLabel = choice === 'auto' && playingLevel ? `Auto (${playingLevel.label})` : 'Auto';
-
-  const onQuality = (e) => {
-    const value = e.currentTarget.value;
-    setChoice(value);
-    if (hls) hls.currentLevel = value === 'auto' ? AUTO : Number(value);
+  const playingLabel = hls && playing !== null && levels[playing] ? levels[playing].label : null;
+  const choose = (value) => {
+    if (hls) hls.currentLevel = value === AUTO ? -1 : Number(value);
     else switchNative(videoRef.current, videoId, value).catch((err) => setError(err.message));
   };
-
-  return (
-    <div class="player" data-playing-level={playingLevel ? playingLevel.label : ''}>
-      <video ref={videoRef} controls playsInline preload="metadata" poster={poster || undefined}
-        aria-label={`Video: ${title}`} />
-      {error && <p class="alert error" role="alert">{error}</p>}
-      <SeekBar videoRef={videoRef} storyboardUrl={storyboardUrl} />
-      <div class="player-bar">
-        <label for="quality">Quality</label>
-        <select id="quality" value={choice} onChange={onQuality} disabled={options.length === 0}>
-          <option value="auto">{autoLabel}</option>
-          {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
-        </select>
-        {playingLevel && choice !== 'auto' && (
-          <span class="muted small" aria-live="polite">Playing {playingLevel.label}</span>
-        )}
-      </div>
-    </div>
-  );
+  return { qualities, playingLabel, choose, error };
 }
