@@ -1,0 +1,364 @@
+"""Chunked transcoding benchmark: one task (today's one ffmpeg) against the same source split into
+chunks on 1 and 2 worker processes, then a simulation of more workers from the measured times.
+
+    uv run python bench/chunked.py                    # 1-minute 1080p30 source, 10-s chunks
+    uv run python bench/chunked.py --minutes 10 --chunk-seconds 30
+
+Workers are processes taking tasks (the audio, then the chunks in order) from one pool; each
+ffmpeg gets `cores / workers` threads so the workers do not oversubscribe the machine (the one
+task gets all cores). CPU seconds are the finished processes' user + system time. SSIM compares
+each chunked rung with the one task's, frame by frame. "First playable" is when the stitched
+EVENT playlists first list segments (chunk 0 and the audio done).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.chunk_sim import CostModel, predict
+from bench.pipelines import _children_cpu, _fresh, hls_files, run_videoforge
+from bench.quality import joined
+from bench.sources import GRAINY_1080P30, make_source
+from videoforge.config import Settings
+from videoforge.media.chunks import Chunk, encode_audio, encode_chunk, plan_chunks
+from videoforge.media.plan import base_args
+from videoforge.media.probe import ProbeResult, probe
+from videoforge.media.rung import Rung
+from videoforge.media.stitch import assemble
+from videoforge.media.tools import find_ffmpeg
+from videoforge.processor.ladder import choose_rungs
+
+DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "videoforge-bench-chunked"
+MEASURED_WORKERS = (1, 2)
+SIMULATED_WORKERS = (4, 8, 16, 64)
+GOAL_SPEEDUP_PER_WORKER, GOAL_UP_TO = 0.8, 8
+DURATIONS = {"10 min": 600.0, "1 h": 3600.0, "3 h": 10800.0}
+
+
+@dataclass
+class TaskTime:
+    name: str  # "audio" or the chunk index
+    started: float  # monotonic clock (system-wide on Linux, so comparable across processes)
+    ended: float
+    cpu: float
+    worker: int  # process id
+
+    @property
+    def wall(self) -> float:
+        return self.ended - self.started
+
+
+@dataclass
+class Run:
+    label: str
+    workers: int
+    threads: int
+    wall: float  # until the final playlists are written
+    cpu: float
+    first_playable: float | None
+    ssim: dict[str, float] = field(default_factory=dict)
+    tasks: list[TaskTime] = field(default_factory=list)  # in queue order
+    final_step: float = 0.0
+    queue_latency: float = 0.0
+
+    @property
+    def audio(self) -> float | None:
+        return next((t.wall for t in self.tasks if t.name == "audio"), None)
+
+    @property
+    def chunk_walls(self) -> list[float]:
+        return [t.wall for t in self.tasks if t.name != "audio"]
+
+    def predicted(self) -> float:
+        return predict(
+            self.audio,
+            self.chunk_walls,
+            self.workers,
+            queue_latency=self.queue_latency,
+            final_step=self.final_step,
+        )
+
+
+def _task(
+    chunk: Chunk | None,
+    facts: ProbeResult,
+    rungs: list[Rung],
+    settings: Settings,
+    parts: Path,
+    source: Path,
+) -> TaskTime:
+    """One queued task, in a worker process: the audio (chunk None) or one chunk."""
+    cpu, started = _children_cpu(), time.monotonic()
+    if chunk is None:
+        encode_audio(facts, settings, parts, source=source)
+    else:
+        encode_chunk(facts, rungs, settings, chunk, parts, source=source)
+    name = "audio" if chunk is None else str(chunk.index)
+    return TaskTime(name, started, time.monotonic(), _children_cpu() - cpu, os.getpid())
+
+
+def run_chunked(
+    facts: ProbeResult,
+    rungs: list[Rung],
+    settings: Settings,
+    source: Path,
+    out_dir: Path,
+    *,
+    chunk_seconds: float,
+    workers: int,
+) -> Run:
+    out_dir = _fresh(out_dir)
+    parts, stitched = out_dir / "parts", out_dir / "stitched"
+    chunks = plan_chunks(facts.duration, settings.segment_seconds, chunk_seconds)
+    names = [rung.name for rung in rungs]
+    has_audio = facts.default_audio is not None
+    queue: list[Chunk | None] = ([None] if has_audio else []) + list(chunks)
+    finished: set[int] = set()
+    audio_done = False
+    times: dict[str, TaskTime] = {}
+    first_playable, final_step = None, 0.0
+    cpu, started = _children_cpu(), time.monotonic()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(_task, item, facts, rungs, settings, parts, source) for item in queue
+        ]
+        for future in as_completed(futures):
+            task = future.result()
+            times[task.name] = task
+            if task.name == "audio":
+                audio_done = True
+            else:
+                finished.add(int(task.name))
+            step = time.monotonic()
+            playable = assemble(
+                stitched,
+                parts,
+                chunks,
+                names,
+                finished=finished,
+                audio_ready=audio_done if has_audio else None,
+            )
+            final_step = time.monotonic() - step
+            if playable and first_playable is None:
+                first_playable = time.monotonic() - started
+        wall = time.monotonic() - started
+    # The pool's processes have exited: their ffmpeg children's time is counted now.
+    ordered = [times["audio" if item is None else str(item.index)] for item in queue]
+    return Run(
+        label=f"chunked, {workers} worker{'s' if workers > 1 else ''}",
+        workers=workers,
+        threads=settings.ffmpeg_threads,
+        wall=wall,
+        cpu=_children_cpu() - cpu,
+        first_playable=first_playable,
+        tasks=ordered,
+        final_step=final_step,
+        queue_latency=_queue_latency(ordered, started),
+    )
+
+
+def _queue_latency(tasks: list[TaskTime], queued_at: float) -> float:
+    """Mean time from a worker being free (or the task queued) to the task running."""
+    free: dict[int, float] = {}
+    gaps = []
+    for task in sorted(tasks, key=lambda t: t.started):
+        gaps.append(task.started - free.get(task.worker, queued_at))
+        free[task.worker] = task.ended
+    return sum(gaps) / len(gaps)
+
+
+def ssim(ffmpeg: str, ours: Path, reference: Path) -> float:
+    """Mean SSIM (all planes) of two renditions of the same size, frame by frame."""
+    argv = [*base_args(ffmpeg), "-i", str(ours), "-i", str(reference)]
+    argv += ["-filter_complex", "[0:v][1:v]ssim", "-f", "null", "-"]
+    argv[argv.index("error")] = "info"  # the summary line is printed at info level
+    result = subprocess.run(argv, check=True, capture_output=True, text=True)
+    line = next(ln for ln in result.stderr.splitlines() if "SSIM" in ln and "All:" in ln)
+    return float(line.split("All:")[1].split()[0])
+
+
+def _rendition(folder: Path, name: str, dest: Path) -> Path:
+    return joined(hls_files(folder, name), dest)
+
+
+def bench(
+    ffmpeg: str,
+    settings: Settings,
+    work_dir: Path,
+    *,
+    seconds: float,
+    chunk_seconds: float,
+    cores: int,
+    size: tuple[int, int] | None = None,
+) -> tuple[Run, list[Run], list[Rung], float]:
+    """The one task and the chunked runs on 1 and 2 workers; returns them, the rungs and the
+    source's duration."""
+    source = make_source(ffmpeg, GRAINY_1080P30, seconds, work_dir / "sources", size=size)
+    facts = probe(source)
+    rungs = choose_rungs(facts, settings)
+    whole = settings.model_copy(update={"ffmpeg_threads": cores})
+    encoded = run_videoforge(facts, rungs, whole, source, work_dir / "one", ffmpeg)
+    one = Run("one task", 1, cores, encoded.wall, encoded.cpu, encoded.first_playable)
+    runs = []
+    for workers in MEASURED_WORKERS:
+        threads = max(1, cores // workers)
+        split = settings.model_copy(update={"ffmpeg_threads": threads})
+        folder = work_dir / f"chunked-{workers}"
+        run = run_chunked(
+            facts, rungs, split, source, folder, chunk_seconds=chunk_seconds, workers=workers
+        )
+        for rung in rungs:
+            ours = _rendition(folder / "stitched", rung.name, folder / f"{rung.name}.mp4")
+            theirs = _rendition(work_dir / "one", rung.name, work_dir / f"one-{rung.name}.mp4")
+            run.ssim[rung.name] = ssim(ffmpeg, ours, theirs)
+        runs.append(run)
+    return one, runs, rungs, facts.duration
+
+
+def measured_table(one: Run, runs: list[Run], rungs: list[Rung]) -> Table:
+    table = Table(title="One task vs chunked (measured)")
+    for column in ("way", "workers x threads", "ready (s)", "CPU (s)", "CPU vs one task"):
+        table.add_column(column, justify="left" if column == "way" else "right")
+    table.add_column("first playable (s)", justify="right")
+    for rung in rungs:
+        table.add_column(f"SSIM {rung.name}", justify="right")
+    for run in [one, *runs]:
+        table.add_row(
+            run.label,
+            f"{run.workers} x {run.threads}",
+            f"{run.wall:.1f}",
+            f"{run.cpu:.1f}",
+            f"{run.cpu / one.cpu:.3f}",
+            "—" if run.first_playable is None else f"{run.first_playable:.1f}",
+            *[f"{run.ssim[r.name]:.4f}" if r.name in run.ssim else "—" for r in rungs],
+        )
+    return table
+
+
+def simulation_table(one: Run, runs: list[Run], model: CostModel) -> Table:
+    """Measured runs against their prediction, then N workers from the 1-worker chunk times."""
+    table = Table(title="Simulated workers (each like this machine, 1-worker chunk times)")
+    for column in ("workers", "measured (s)", "predicted (s)", "error", "speed-up", "goal"):
+        table.add_column(column, justify="right")
+    for run in runs:
+        predicted = run.predicted()
+        table.add_row(
+            str(run.workers),
+            f"{run.wall:.1f}",
+            f"{predicted:.1f}",
+            f"{(predicted - run.wall) / run.wall:+.1%}",
+            f"{one.wall / run.wall:.2f}x",
+            "",
+        )
+    single = runs[0]
+    for workers in SIMULATED_WORKERS:
+        wall = predict(
+            single.audio,
+            single.chunk_walls,
+            workers,
+            queue_latency=model.queue_latency,
+            final_step=model.final_step,
+        )
+        speedup = one.wall / wall
+        goal = GOAL_SPEEDUP_PER_WORKER * workers
+        verdict = (
+            f"≥{goal:.1f}x {'met' if speedup >= goal else 'NOT met'}"
+            if workers <= GOAL_UP_TO
+            else ""
+        )
+        table.add_row(str(workers), "—", f"{wall:.1f}", "", f"{speedup:.2f}x", verdict)
+    return table
+
+
+def favoured_table(model: CostModel, segment: float) -> Table:
+    table = Table(title="Chunk length the simulation favours (CPU overhead ≤ 1.05x)")
+    table.add_column("video")
+    for workers in SIMULATED_WORKERS:
+        table.add_column(f"{workers} workers", justify="right")
+    for label, duration in DURATIONS.items():
+        cells = []
+        for workers in SIMULATED_WORKERS:
+            best = model.favoured_chunk(duration, segment, workers)
+            cells.append("—" if best is None else f"{best[0]:g} s ({best[1]:.0f} s)")
+        table.add_row(label, *cells)
+    return table
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    defaults = Settings()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=1.0, help="length of the source")
+    parser.add_argument("--chunk-seconds", type=float, default=10.0)
+    parser.add_argument("--preset", default=defaults.x264_preset, help="x264 preset")
+    parser.add_argument("--segment-seconds", type=int, default=defaults.segment_seconds)
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--size", type=_size, help="WxH instead of 1920x1080")
+    parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
+    parser.add_argument("--width", type=int, help="table width in characters")
+    return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    return int(width), int(height)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    settings = Settings(x264_preset=args.preset, segment_seconds=args.segment_seconds)
+    ffmpeg = find_ffmpeg(settings)
+    console = Console(width=args.width)
+    seconds = args.minutes * 60
+    console.print(
+        f"{GRAINY_1080P30.description} ({args.size or 'full size'}), {seconds:g} s, "
+        f"preset {settings.x264_preset}, segments {settings.segment_seconds} s, "
+        f"chunks {args.chunk_seconds:g} s, {args.cores} cores"
+    )
+    one, runs, rungs, duration = bench(
+        ffmpeg,
+        settings,
+        args.work_dir,
+        seconds=seconds,
+        chunk_seconds=args.chunk_seconds,
+        cores=args.cores,
+        size=args.size,
+    )
+    single = runs[0]
+    model = CostModel.fit(
+        one.wall,
+        duration,
+        single.chunk_walls,
+        single.audio or 0.0,
+        final_step=single.final_step,
+        queue_latency=single.queue_latency,
+    )
+    console.print(measured_table(one, runs, rungs))
+    console.print(simulation_table(one, runs, model))
+    console.print(
+        f"cost model: {model.per_chunk:.2f} s per chunk + {model.per_video_second:.2f} s per "
+        f"video second, audio {model.audio_per_video_second:.3f} s/s, queue latency "
+        f"{model.queue_latency * 1000:.0f} ms, final step {model.final_step * 1000:.0f} ms"
+    )
+    console.print(favoured_table(model, settings.segment_seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

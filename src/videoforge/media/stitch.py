@@ -1,0 +1,217 @@
+"""Stitching chunk jobs' HLS output into one presentation, without re-encoding anything.
+
+Per rung: one media playlist with chunk 0's init segment and every chunk's EXTINF lines in
+order, no DISCONTINUITY (the chunks' init segments are identical and their timestamps continue,
+see chunks.py). The master is today's (same codecs, same audio group) with the largest
+BANDWIDTH of the chunks. While chunks are still running, `assemble` publishes what is contiguous
+from the start as EVENT playlists, so the video plays from its start before the last chunk ends.
+
+The text functions are pure; `assemble` moves the finished parts' files into the final layout
+(`out_dir/{rung}/...`, `out_dir/audio/...`, `out_dir/master.m3u8`, as the one-process encode).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from videoforge.media.chunks import Chunk, audio_dir, chunk_dir
+from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME
+from videoforge.media.rung import AUDIO_NAME
+from videoforge.streaming.hls import attributes
+
+AUDIO_GROUP = "group_audio"  # the group name ffmpeg's HLS muxer gives `agroup:audio`
+QUOTED = {"CODECS", "AUDIO"}  # attributes written as quoted strings in the master
+
+
+@dataclass(frozen=True)
+class Segment:
+    uri: str
+    duration: float
+
+
+@dataclass(frozen=True)
+class MediaPlaylist:
+    """What stitching needs of one media playlist ffmpeg wrote."""
+
+    init_uri: str | None
+    target_duration: int
+    segments: list[Segment]
+
+
+def read_media_playlist(text: str) -> MediaPlaylist:
+    init_uri, target, segments = None, 0, []
+    duration: float | None = None
+    for line in (raw.strip() for raw in text.splitlines()):
+        if line.startswith("#EXT-X-MAP:"):
+            init_uri = attributes(line)["URI"]
+        elif line.startswith("#EXT-X-TARGETDURATION:"):
+            target = int(line.partition(":")[2])
+        elif line.startswith("#EXTINF:"):
+            duration = float(line.partition(":")[2].split(",")[0])
+        elif line and not line.startswith("#") and duration is not None:
+            segments.append(Segment(line, duration))
+            duration = None
+    return MediaPlaylist(init_uri, target, segments)
+
+
+def media_playlist_text(parts: Sequence[MediaPlaylist], *, finished: bool) -> str:
+    """One playlist of the parts' segments in order: VOD when finished, else a growing EVENT."""
+    segments = [segment for part in parts for segment in part.segments]
+    if not parts or not segments:
+        raise ValueError("nothing to list")
+    first = segments[0].uri
+    lines = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:7",
+        f"#EXT-X-TARGETDURATION:{max(part.target_duration for part in parts)}",
+        f"#EXT-X-MEDIA-SEQUENCE:{_sequence_number(first)}",
+        f"#EXT-X-PLAYLIST-TYPE:{'VOD' if finished else 'EVENT'}",
+        "#EXT-X-INDEPENDENT-SEGMENTS",
+    ]
+    if parts[0].init_uri:
+        lines.append(f'#EXT-X-MAP:URI="{parts[0].init_uri}"')
+    for segment in segments:
+        lines += [f"#EXTINF:{segment.duration:.6f},", segment.uri]
+    if finished:
+        lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def _sequence_number(uri: str) -> int:
+    """seg_00001.m4s -> 1 (the media sequence number of the first segment)."""
+    digits = "".join(c for c in Path(uri).stem if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def read_master(text: str) -> dict[str, dict[str, str]]:
+    """Variant URI -> its #EXT-X-STREAM-INF attributes (unquoted), in the master's order."""
+    variants: dict[str, dict[str, str]] = {}
+    pending: dict[str, str] | None = None
+    for line in (raw.strip() for raw in text.splitlines()):
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            pending = attributes(line)
+        elif line and not line.startswith("#") and pending is not None:
+            variants[line] = pending
+            pending = None
+    return variants
+
+
+def master_text(
+    rung_names: Sequence[str],
+    chunk_masters: Sequence[dict[str, dict[str, str]]],
+    audio_master: dict[str, dict[str, str]] | None,
+) -> str:
+    """The master playlist of the stitched ladder: per rung the largest BANDWIDTH and the
+    largest AVERAGE-BANDWIDTH of the chunks, plus the audio's, as ffmpeg counts them."""
+    audio = next(iter(audio_master.values())) if audio_master else None
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7"]
+    if audio is not None:
+        # NAME is what ffmpeg writes for the audio variant after the video ones.
+        name = f"{AUDIO_NAME}_{len(rung_names)}"
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="{name}",DEFAULT=YES,'
+            f'CHANNELS="2",URI="{AUDIO_NAME}/{PLAYLIST_NAME}"'
+        )
+    for name in rung_names:
+        uri = f"{name}/{PLAYLIST_NAME}"
+        found = [master[uri] for master in chunk_masters if uri in master]
+        if not found:
+            raise ValueError(f"no chunk lists the {name} rung")
+        merged = dict(found[0])
+        for key in ("BANDWIDTH", "AVERAGE-BANDWIDTH"):
+            if key in merged:
+                extra = int(audio.get(key, 0)) if audio else 0
+                merged[key] = str(max(int(f[key]) for f in found if key in f) + extra)
+        if audio is not None:
+            merged["CODECS"] = f"{merged['CODECS']},{audio['CODECS']}"
+            merged["AUDIO"] = AUDIO_GROUP
+        listed = ",".join(
+            f'{key}="{value}"' if key in QUOTED else f"{key}={value}"
+            for key, value in merged.items()
+        )
+        lines += [f"#EXT-X-STREAM-INF:{listed}", uri, ""]
+    return "\n".join(lines) + "\n"
+
+
+def contiguous(chunks: Sequence[Chunk], finished: Collection[int]) -> list[Chunk]:
+    """The finished chunks from the start up to the first one still missing."""
+    ready = []
+    for chunk in chunks:
+        if chunk.index not in finished:
+            break
+        ready.append(chunk)
+    return ready
+
+
+def assemble(
+    out_dir: Path,
+    parts_dir: Path,
+    chunks: Sequence[Chunk],
+    rung_names: Sequence[str],
+    *,
+    finished: Collection[int],
+    audio_ready: bool | None,
+) -> bool:
+    """Publish what is playable: the finished chunks contiguous from the start (and the audio,
+    when the source has some: `audio_ready` is None when it has none). Call it again as more
+    chunks finish; files already moved stay. Returns whether anything is playable."""
+    ready = contiguous(chunks, finished)
+    if not ready or audio_ready is False:
+        return False
+    complete = len(ready) == len(chunks)
+    end = ready[-1].end
+    for name in rung_names:
+        parts = []
+        for chunk in ready:
+            source = chunk_dir(parts_dir, chunk)
+            part = read_media_playlist((source / name / PLAYLIST_NAME).read_text())
+            wanted = [s.uri for s in part.segments]
+            if chunk.index == 0 and part.init_uri:
+                wanted.append(part.init_uri)
+            _move(source / name, out_dir / name, wanted)
+            parts.append(part)
+        _write(out_dir / name / PLAYLIST_NAME, media_playlist_text(parts, finished=complete))
+    masters = [read_master((chunk_dir(parts_dir, c) / MASTER_NAME).read_text()) for c in ready]
+    audio_master = None
+    if audio_ready:
+        audio_master = read_master((audio_dir(parts_dir) / MASTER_NAME).read_text())
+        audio = read_media_playlist((audio_dir(parts_dir) / AUDIO_NAME / PLAYLIST_NAME).read_text())
+        # While the video grows, list the audio only as far as the video goes, so both
+        # playlists have the same live edge; the last chunk publishes all of it.
+        segments = audio.segments if complete else [s for at, s in _starts(audio) if at < end]
+        wanted = [s.uri for s in audio.segments] + ([audio.init_uri] if audio.init_uri else [])
+        _move(audio_dir(parts_dir) / AUDIO_NAME, out_dir / AUDIO_NAME, wanted)
+        listed = MediaPlaylist(audio.init_uri, audio.target_duration, segments)
+        _write(
+            out_dir / AUDIO_NAME / PLAYLIST_NAME, media_playlist_text([listed], finished=complete)
+        )
+    _write(out_dir / MASTER_NAME, master_text(rung_names, masters, audio_master))
+    return True
+
+
+def _starts(playlist: MediaPlaylist) -> list[tuple[float, Segment]]:
+    starts, at = [], 0.0
+    for segment in playlist.segments:
+        starts.append((at, segment))
+        at += segment.duration
+    return starts
+
+
+def _move(source: Path, dest: Path, names: Sequence[str]) -> None:
+    """Move the named files (a rename: same file system); ones moved before are skipped."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (source / name).exists():
+            os.replace(source / name, dest / name)
+        elif not (dest / name).exists():
+            raise FileNotFoundError(f"{source / name} is missing")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all: a player may read the playlist at any moment."""
+    partial = path.with_name(path.name + ".tmp")
+    partial.write_text(text)
+    os.replace(partial, path)
