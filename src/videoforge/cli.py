@@ -242,7 +242,7 @@ def users_set_role(
 def keys_rotate() -> None:
     """Add a new token signing key. It signs from now on; tokens signed before still verify
     (running servers pick the new key up by themselves), so nobody is signed out."""
-    from videoforge.auth.keys import KeyStore
+    from videoforge.signing_keys import KeyStore
 
     settings = settings_or_exit()
     key = KeyStore(settings.data_dir / "keys").add_signing_key()

@@ -252,7 +252,7 @@ class Settings(BaseSettings):
     def _readable_key(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        from videoforge.auth.keys import SigningKey
+        from videoforge.signing_keys import SigningKey
 
         try:
             SigningKey.from_pem(value.replace("\\n", "\n").encode())
