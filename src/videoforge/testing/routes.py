@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fastapi import APIRouter, FastAPI
 
-def all_routes(app: object) -> list[tuple[str, str]]:
+
+def all_routes(app: FastAPI | APIRouter) -> list[tuple[str, str]]:
     """(method, path) of every route, including those of included routers. HEAD is listed
     only for routes that answer nothing else (GET routes answer HEAD as well)."""
     found: set[tuple[str, str]] = set()
