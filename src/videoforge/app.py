@@ -1,5 +1,5 @@
 """create_app(settings): a FastAPI app with the enabled roles' routers; its lifespan builds the
-context and starts the workers when the processor role is on."""
+context and runs the enabled roles' background services (the workers, with the processor)."""
 
 from __future__ import annotations
 
@@ -14,45 +14,30 @@ from videoforge import __version__
 from videoforge.config import Settings
 from videoforge.context import Context, build_context
 from videoforge.errors import install_error_handlers
-from videoforge.gateway.proxy import proxy_router
 from videoforge.health import router as health_router
 from videoforge.logs import RequestIdMiddleware
-from videoforge.metrics import WorkerPresence
 from videoforge.metrics import router as metrics_router
 from videoforge.request_checks import RequestChecks
-from videoforge.roles import ROLES
+from videoforge.roles import Services, enabled_roles
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
     # The gateway goes last: its web app answers every path the other roles leave.
-    enabled = [ROLES[name] for name in ROLES if name in settings.enabled_roles]
+    enabled = enabled_roles(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = context or build_context(settings)
         app.state.ctx = ctx
-        pool = None
-        presence = None
-        if any(role.runs_workers for role in enabled):
-            from videoforge.processor.tasks import ProcessVideo
-            from videoforge.worker.loop import WorkerPool
-
-            pool = WorkerPool(ctx, ProcessVideo(ctx))
-            pool.start()
-            presence = WorkerPresence(
-                ctx.engine, settings.worker_concurrency, settings.worker_heartbeat_seconds
-            )
-            presence.start()
+        services = Services(ctx, enabled)
+        services.start()
         log.info("VideoForge started with roles: %s", ", ".join(r.name for r in enabled))
         try:
             yield
         finally:
-            if pool is not None:
-                pool.stop()
-            if presence is not None:
-                presence.stop()
+            services.stop()
             if context is None:
                 ctx.close()
 
@@ -72,10 +57,7 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.include_router(health_router)
     app.include_router(metrics_router)
-    if "gateway" in settings.enabled_roles:
-        # Before the roles' routers: the web app's catch-all page route must come last.
-        app.include_router(proxy_router(settings))
     for role in enabled:
-        for router in role.routers():
+        for router in role.routers(settings):
             app.include_router(router)
     return app

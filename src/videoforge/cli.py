@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from videoforge.config import ROLE_NAMES, Settings, SettingsError, load_settings
+from videoforge.config import Settings, SettingsError, load_settings
 from videoforge.deploy_aws import deploy_app
+from videoforge.role_specs import ROLE_NAMES
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -83,31 +85,21 @@ def worker() -> None:
     """Run transcoding workers only (no HTTP), until SIGTERM or Ctrl-C."""
     from videoforge.context import build_context
     from videoforge.logs import configure_logging
-    from videoforge.metrics import WorkerPresence
-    from videoforge.processor.tasks import ProcessVideo
-    from videoforge.worker.loop import WorkerPool
-    from videoforge.worker.protection import ScaleInProtection
+    from videoforge.roles import ROLES, Services
 
     settings = settings_or_exit()
     configure_logging(settings)
     ctx = build_context(settings)
-    pool = WorkerPool(ctx, ProcessVideo(ctx))
-    presence = WorkerPresence(
-        ctx.engine, settings.worker_concurrency, settings.worker_heartbeat_seconds
-    )
+    services = Services(ctx, [ROLES["processor"]])
+    stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: pool.stop())
+        signal.signal(sig, lambda *_: stopping.set())
     err.print(f"VideoForge worker running {settings.worker_concurrency} job(s) at a time")
-    # On ECS: scaling in stops only tasks with no job running (workers.py in deploy/aws).
-    protection = ScaleInProtection.from_environment(lambda: pool.running_jobs > 0)
-    pool.start()
-    presence.start()
-    if protection:
-        protection.start()
-    pool.run_until_stopped()
-    if protection:
-        protection.stop()
-    presence.stop()
+    services.start()
+    # Short waits, so that the main thread gets to run signal handlers promptly.
+    while not stopping.wait(0.5):
+        pass
+    services.stop()
     ctx.close()
 
 
@@ -250,7 +242,7 @@ def users_set_role(
 def keys_rotate() -> None:
     """Add a new token signing key. It signs from now on; tokens signed before still verify
     (running servers pick the new key up by themselves), so nobody is signed out."""
-    from videoforge.auth.keys import KeyStore
+    from videoforge.signing_keys import KeyStore
 
     settings = settings_or_exit()
     key = KeyStore(settings.data_dir / "keys").add_signing_key()

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 from sqlalchemy.engine import URL
 
-ROLE_NAMES = ("gateway", "auth", "gallery", "streaming", "processor")
+from videoforge.role_specs import ROLE_NAMES, RoleSpec, remote_peers
 
 
 class Settings(BaseSettings):
@@ -252,7 +252,7 @@ class Settings(BaseSettings):
     def _readable_key(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        from videoforge.auth.keys import SigningKey
+        from videoforge.signing_keys import SigningKey
 
         try:
             SigningKey.from_pem(value.replace("\\n", "\n").encode())
@@ -361,6 +361,11 @@ class Settings(BaseSettings):
     def enabled_roles(self) -> set[str]:
         return set(ROLE_NAMES) if "all" in self.roles else set(self.roles)
 
+    def peer_urls(self) -> dict[RoleSpec, str | None]:
+        """{role: base URL, None when unset} of each role the enabled ones need from elsewhere
+        (on a gateway: every role it does not run itself)."""
+        return remote_peers(self.enabled_roles, lambda field: getattr(self, field))
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -439,26 +444,16 @@ def _check_paths(settings: Settings) -> list[str]:
     return problems
 
 
-# Paths each remote role answers, and the setting that says where it is.
-PEER_ROUTES = {
-    "auth": ("auth_service_url", ("/api/auth", "/.well-known")),
-    "gallery": ("gallery_service_url", ("/api/gallery", "/api/upload", "/api/jobs", "/api/admin")),
-    "streaming": ("streaming_service_url", ("/api/stream", "/media")),
-}
-
-
 def _check_peers(settings: Settings) -> list[str]:
     """A gateway without a role must know where that role runs."""
-    if "gateway" not in settings.enabled_roles:
-        return []
     problems = []
-    for role, (field, _) in PEER_ROUTES.items():
-        if role not in settings.enabled_roles and not getattr(settings, field):
-            env = field.upper()
+    for role, base in settings.peer_urls().items():
+        if base is None:
+            env = (role.peer_url_setting or "").upper()
             problems.append(
-                f"{env}: the gateway runs without the {role} role, so it must know where that "
-                f"role listens; set {env} (or VIDEOFORGE_{env}) to its base URL, "
-                f"e.g. http://{role}:8000"
+                f"{env}: the gateway runs without the {role.name} role, so it must know where "
+                f"that role listens; set {env} (or VIDEOFORGE_{env}) to its base URL, "
+                f"e.g. http://{role.name}:8000"
             )
     return problems
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
 from videoforge.db import make_engine, make_sessionmaker, migrate
 from videoforge.mail import Mailer, build_mailer
 from videoforge.media.tools import find_ffmpeg
 from videoforge.queue.base import JobQueue
 from videoforge.queue.sql import SqlQueue
+from videoforge.security.tokens import TokenIssuer
 from videoforge.storage import LocalStore, ObjectStore
 
 

@@ -186,8 +186,8 @@ def _peer_findings(settings: Settings) -> list[Finding]:
 def _identity_findings(settings: Settings) -> list[Finding]:
     """The provider's signing keys (its tokens verify only with them) and, when the web app
     signs in there, its endpoints (an OIDC issuer's discovery document)."""
-    from videoforge.auth.external import ExternalVerifier
     from videoforge.auth.providers import SignInProvider
+    from videoforge.security.external import ExternalVerifier
 
     verifier = ExternalVerifier.from_settings(settings)
     if verifier is None:

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from videoforge.config import PEER_ROUTES, Settings
+from videoforge.config import Settings
 from videoforge.context import Context
 from videoforge.deps import CtxDep
 
@@ -71,14 +71,7 @@ def _local_checks(ctx: Context) -> dict[str, str]:
 
 def peer_urls(settings: Settings) -> dict[str, str]:
     """{role: base URL} of the roles a gateway forwards to (none unless this is a gateway)."""
-    if "gateway" not in settings.enabled_roles:
-        return {}
-    peers = {}
-    for role, (field, _) in PEER_ROUTES.items():
-        base = getattr(settings, field)
-        if role not in settings.enabled_roles and base:
-            peers[role] = base.rstrip("/")
-    return peers
+    return {role.name: base for role, base in settings.peer_urls().items() if base}
 
 
 async def _peer_checks(settings: Settings) -> dict[str, str]:

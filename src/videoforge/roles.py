@@ -1,38 +1,59 @@
-"""Which routers and background services each role brings.
+"""Each role: its spec (name, URL prefixes, peer-URL setting, needs; see role_specs.py for why
+that part lives low), the routers that answer under those prefixes and its background services.
 
-Roles: gateway (public entry: web UI, forwarding to roles in other processes), auth,
-gallery (videos, uploads, jobs API), streaming (playlists, segments, pictures) and processor
-(transcoding workers, no HTTP). Health and readiness are on every role.
+Roles: gateway (public entry: the web app, and forwarding to the roles that run in other
+processes), auth, gallery (videos, uploads, jobs API), streaming (playlists, segments, pictures)
+and processor (transcoding workers, no HTTP). Health, readiness and metrics are on every role
+(app.py). `videoforge serve` builds its app and services from the enabled roles; `videoforge
+worker` runs the processor's services alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import APIRouter
+
+from videoforge.config import Settings
+from videoforge.context import Context
+from videoforge.role_specs import AUTH, GALLERY, GATEWAY, PROCESSOR, STREAMING, RoleSpec
+
+
+class Service(Protocol):
+    """Something a role runs in the background of its process."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
 
 
 @dataclass(frozen=True)
 class Role:
-    name: str
-    routers: Callable[[], list[APIRouter]]
-    runs_workers: bool = False
+    spec: RoleSpec
+    routers: Callable[[Settings], list[APIRouter]] = lambda settings: []
+    services: Callable[[Context], list[Service]] = lambda ctx: []
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
 
 
-def _gateway() -> list[APIRouter]:
+def _gateway(settings: Settings) -> list[APIRouter]:
+    from videoforge.gateway.proxy import proxy_router
     from videoforge.web.routes import router
 
-    return [router]
+    # Forwarding first: the web app's catch-all page route must come last.
+    return [proxy_router(settings), router]
 
 
-def _auth() -> list[APIRouter]:
+def _auth(settings: Settings) -> list[APIRouter]:
     from videoforge.auth.routes import router
 
     return [router]
 
 
-def _gallery() -> list[APIRouter]:
+def _gallery(settings: Settings) -> list[APIRouter]:
     from videoforge.admin.routes import router as admin
     from videoforge.gallery.direct_upload import router as direct_uploads
     from videoforge.gallery.routes import router as videos
@@ -42,17 +63,60 @@ def _gallery() -> list[APIRouter]:
     return [videos, direct_uploads, uploads, jobs, admin]
 
 
-def _streaming() -> list[APIRouter]:
+def _streaming(settings: Settings) -> list[APIRouter]:
     from videoforge.streaming.routes import router
 
     return [router]
 
 
+def _workers(ctx: Context) -> list[Service]:
+    """The transcoding workers, their presence heartbeat and, on ECS, scale-in protection.
+    In stopping order: the pool first, so its jobs are handed back before the rest ends."""
+    from videoforge.metrics import WorkerPresence
+    from videoforge.processor.tasks import ProcessVideo
+    from videoforge.worker.loop import WorkerPool
+    from videoforge.worker.protection import ScaleInProtection
+
+    pool = WorkerPool(ctx, ProcessVideo(ctx))
+    services: list[Service] = [pool]
+    # On ECS: scaling in stops only tasks with no job running (workers.py in deploy/aws).
+    if protection := ScaleInProtection.from_environment(lambda: pool.running_jobs > 0):
+        services.append(protection)
+    settings = ctx.settings
+    services.append(
+        WorkerPresence(ctx.engine, settings.worker_concurrency, settings.worker_heartbeat_seconds)
+    )
+    return services
+
+
 # In the order their routes are mounted: the gateway's catch-all web pages come last.
 ROLES: dict[str, Role] = {
-    "auth": Role("auth", _auth),
-    "gallery": Role("gallery", _gallery),
-    "streaming": Role("streaming", _streaming),
-    "processor": Role("processor", lambda: [], runs_workers=True),
-    "gateway": Role("gateway", _gateway),
+    role.name: role
+    for role in (
+        Role(AUTH, _auth),
+        Role(GALLERY, _gallery),
+        Role(STREAMING, _streaming),
+        Role(PROCESSOR, services=_workers),
+        Role(GATEWAY, _gateway),
+    )
 }
+
+
+def enabled_roles(settings: Settings) -> list[Role]:
+    """The roles this process runs, in mounting order."""
+    return [role for role in ROLES.values() if role.name in settings.enabled_roles]
+
+
+class Services:
+    """The background services of some roles, started and stopped together."""
+
+    def __init__(self, ctx: Context, roles: Iterable[Role]) -> None:
+        self.running = [service for role in roles for service in role.services(ctx)]
+
+    def start(self) -> None:
+        for service in self.running:
+            service.start()
+
+    def stop(self) -> None:
+        for service in self.running:
+            service.stop()

@@ -20,7 +20,8 @@ from typing import Any
 from mangum import Mangum
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from videoforge.config import PEER_ROUTES, SettingsError, load_settings
+from videoforge.config import SettingsError, load_settings
+from videoforge.role_specs import ROLE_SPECS, under
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def build_handler(role: str) -> Mangum:
         raise
     ctx = build_context(settings)
     app = create_app(settings, context=ctx)
-    _, prefixes = PEER_ROUTES[role]
+    prefixes = ROLE_SPECS[role].prefixes
     # Mangum runs the app's lifespan around every invocation; with the context built here the
     # lifespan only hands it to the app, and never closes it.
     return Mangum(RestorePrefix(app, prefixes), lifespan="auto")
@@ -162,7 +163,7 @@ class RestorePrefix:
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    return any(path == p or path.startswith(p + "/") for p in prefixes)
+    return any(under(path, prefix) for prefix in prefixes)
 
 
 def _without_stage(path: str, event: dict[str, Any]) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.cli import app
 from videoforge.config import load_settings
 from videoforge.db import User
+from videoforge.security.tokens import TokenIssuer
 
 runner = CliRunner()
 

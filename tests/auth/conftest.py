@@ -18,11 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.auth.routes import router
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings, load_settings
 from videoforge.db import Base, make_engine, make_sessionmaker
 from videoforge.errors import install_error_handlers
 from videoforge.mail import LogMailer
+from videoforge.security.tokens import TokenIssuer
 
 
 @dataclass

@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from jwt.algorithms import RSAAlgorithm
 
-from videoforge.auth.external import ExternalVerifier
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.db import User
+from videoforge.security.external import ExternalVerifier
+from videoforge.security.tokens import TokenIssuer
 
 from .conftest import AuthContext
 from .helpers import bearer

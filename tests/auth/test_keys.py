@@ -6,7 +6,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from videoforge.auth.keys import KeyStore, create_once
+from videoforge.signing_keys import KeyStore, create_once
 
 
 def first_kid_and_secret(root: str) -> tuple[str, bytes]:

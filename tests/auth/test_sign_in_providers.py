@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.oidc_provider import QUIET_AUTHLIB, Provider, User, running_provider
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import SettingsError, load_settings
+from videoforge.security.tokens import TokenIssuer
 from videoforge.testing.server import free_port
 
 from .conftest import AuthContext

@@ -14,11 +14,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from videoforge.auth.keys import KeyStore
-from videoforge.auth.tokens import EXPIRED_MESSAGE, INVALID_MESSAGE, TokenIssuer
 from videoforge.config import Settings, load_settings
 from videoforge.db import User
 from videoforge.errors import Unauthorized
+from videoforge.security.tokens import EXPIRED_MESSAGE, INVALID_MESSAGE, TokenIssuer
+from videoforge.signing_keys import KeyStore
 
 ANN = User(id="a" * 32, username="ann", role="user")
 

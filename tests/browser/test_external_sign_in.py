@@ -31,7 +31,7 @@ PROVIDER_NAME = "Example ID"
 SIGN_IN = f"Sign in with {PROVIDER_NAME}"
 # Short-lived access tokens, so that the test sees them expire and refreshed at the provider.
 ACCESS_TOKEN_TTL = timedelta(seconds=3)
-# How long past `exp` VideoForge still accepts a token (auth/external.py LEEWAY_SECONDS), + 1.
+# How long past `exp` VideoForge still accepts a token (security/external.py LEEWAY_SECONDS), + 1.
 PAST_LEEWAY_SECONDS = 11
 TITLE = "Signed in elsewhere"
 

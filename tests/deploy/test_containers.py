@@ -16,7 +16,8 @@ import yaml
 from pydantic import AliasChoices
 
 from videoforge.cli import app as cli_app
-from videoforge.config import PEER_ROUTES, ROLE_NAMES, Settings, load_settings
+from videoforge.config import Settings, load_settings
+from videoforge.role_specs import ROLE_NAMES, ROLE_SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -87,7 +88,9 @@ def test_every_role_runs_somewhere() -> None:
 
 def test_gateway_points_at_the_services_running_each_role() -> None:
     env = SERVICES["gateway"]["environment"]
-    for role, (field, _) in PEER_ROUTES.items():
+    for role in ROLE_SPECS["gateway"].needs:
+        field = ROLE_SPECS[role].peer_url_setting
+        assert field is not None
         host = urlsplit(env[field.upper()]).hostname
         assert host in VIDEOFORGE, f"{field.upper()} points at {host}, not a compose service"
         assert VIDEOFORGE[host]["environment"]["VIDEOFORGE_ROLES"] == role

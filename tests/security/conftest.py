@@ -105,25 +105,3 @@ def world(client: TestClient) -> World:
         ),
         public_media_token=token_of(media_url(secret, public_video, "hls/master.m3u8", ttl)),
     )
-
-
-def all_routes(app: object) -> list[tuple[str, str]]:
-    """(method, path) of every route, including those of included routers. HEAD is listed
-    only for routes that answer nothing else (GET routes answer HEAD as well)."""
-    found: set[tuple[str, str]] = set()
-
-    def walk(routes: list[object]) -> None:
-        for route in routes:
-            nested = getattr(route, "effective_route_contexts", None)
-            if nested is not None:
-                walk(list(nested()))
-                continue
-            path: str | None = getattr(route, "path", None)
-            methods: set[str] = set(getattr(route, "methods", None) or ())
-            if path is None:
-                continue
-            shown = methods - {"HEAD"} or methods
-            found.update((method, path) for method in shown)
-
-    walk(list(app.routes))  # type: ignore[attr-defined]
-    return sorted(found)

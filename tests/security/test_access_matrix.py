@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import World, all_routes
+from videoforge.testing.routes import all_routes
+
+from .conftest import World
 
 CALLERS = ("anon", "other", "admin", "owner")  # the owner last: their calls may change things
 

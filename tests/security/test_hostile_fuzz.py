@@ -35,8 +35,9 @@ from videoforge.auth import service
 from videoforge.config import load_settings
 from videoforge.context import Context, build_context
 from videoforge.streaming.signing import sign_media
+from videoforge.testing.routes import all_routes
 
-from .conftest import add_ready_video, all_routes
+from .conftest import add_ready_video
 
 EXAMPLES = 16  # per route and database
 PASSWORD = "correct horse 42"

@@ -5,7 +5,7 @@ S3 and SQS). Clients only ever talk to the gateway, so the behaviour must be the
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -15,10 +15,9 @@ from sqlalchemy import create_engine, text
 
 from videoforge.db import alembic_config
 from videoforge.streaming import hls
-from videoforge.testing import postgres
 from videoforge.testing.api import decode, sign_in, wait_for_job
 from videoforge.testing.clips import make_clip
-from videoforge.testing.topology import SplitTopology, Topology, all_in_one, split
+from videoforge.testing.topology import SplitTopology, Topology, all_in_one
 
 pytestmark = pytest.mark.slow
 
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.slow
 def clip(tmp_path_factory: pytest.TempPathFactory, session_ffmpeg: str) -> Path:
     path = tmp_path_factory.mktemp("topology") / "holiday trip.mp4"
     return make_clip(session_ffmpeg, path, seconds=3, width=640, height=360, fps=25)
-
-
-@pytest.fixture
-def postgres_admin_url() -> str:
-    url = postgres.admin_url()
-    if url is None:
-        pytest.skip("VIDEOFORGE_TEST_POSTGRES=skip")
-    return url
 
 
 # -- the scenario -------------------------------------------------------------------------
@@ -134,12 +125,6 @@ def scenario(
 def test_all_in_one(tmp_path: Path, clip: Path, session_ffmpeg: str) -> None:
     with all_in_one(tmp_path) as topo:
         scenario(topo, clip, session_ffmpeg)
-
-
-@pytest.fixture
-def split_topology(tmp_path: Path, postgres_admin_url: str) -> Iterator[SplitTopology]:
-    with split(tmp_path, postgres_admin_url) as topo:
-        yield topo
 
 
 def test_split_on_postgresql_s3_and_sqs(

@@ -8,9 +8,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import SettingsError, load_settings
 from videoforge.db import User
+from videoforge.security.tokens import TokenIssuer
 
 
 def pem() -> str:

@@ -18,7 +18,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IDependable
 
-from videoforge.config import PEER_ROUTES
+from videoforge.role_specs import ROLE_SPECS
 from videoforge_aws import lambda_asset
 from videoforge_aws.data import Data
 from videoforge_aws.environment import Wiring, environment
@@ -115,8 +115,7 @@ class Functions(Construct):
 
     def _routes(self, role: str, function: lambda_.Function) -> None:
         integration = integrations.HttpLambdaIntegration(f"{role.capitalize()}Api", function)
-        _, prefixes = PEER_ROUTES[role]
-        for prefix in prefixes:
+        for prefix in ROLE_SPECS[role].prefixes:
             for path in (prefix, f"{prefix}/{{proxy+}}"):
                 self.api.add_routes(
                     path=path, methods=[apigw.HttpMethod.ANY], integration=integration

@@ -1,8 +1,8 @@
 """Who is asking: CurrentUser (signed in, else 401), OptionalUser (None when signed out),
 AdminUser (admin role, else 403), and CallerDep (their address and user agent).
 
-Bearer tokens are ours (auth/tokens.py) or, when one is configured, an external identity
-provider's (auth/external.py), told apart by their issuer."""
+Bearer tokens are ours (security/tokens.py) or, when one is configured, an external identity
+provider's (security/external.py), told apart by their issuer."""
 
 from __future__ import annotations
 

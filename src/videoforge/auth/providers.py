@@ -1,10 +1,10 @@
 """Sign-in through an external identity provider, as the web app needs to know it.
 
 The web app signs in by itself (authorization code + PKCE, a public client with no secret) and
-then uses the provider's access token with the API, which auth/external.py verifies. All it
+then uses the provider's access token with the API, which security/external.py verifies. All it
 needs from VideoForge is where to go: the provider's authorization, token and logout endpoints,
 the client id and the scopes. For Cognito they follow from the hosted UI's domain; for any other
-issuer they come from its openid-configuration (auth/discovery.py).
+issuer they come from its openid-configuration (security/discovery.py).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from videoforge.auth.discovery import Discovery
-from videoforge.auth.external import cognito_issuer
 from videoforge.config import Settings
+from videoforge.security.discovery import Discovery
+from videoforge.security.external import cognito_issuer
 
 
 @dataclass

@@ -14,11 +14,11 @@ from videoforge.auth import codes, service
 from videoforge.auth.passwords import hash_password
 from videoforge.auth.signin import Caller, signed_in
 from videoforge.auth.throttle import Throttle
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
 from videoforge.db import User
 from videoforge.errors import BadRequest, Conflict, Unauthorized
 from videoforge.mail import Mailer
+from videoforge.security.tokens import TokenIssuer
 
 CODE_SENT = "If an account uses this address and needs it, we sent it a code."
 WRONG_CODE = "That code is not right, or it has expired; ask for a new one."

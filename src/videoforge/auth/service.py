@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from videoforge.auth.codes import mask_email
 from videoforge.auth.passwords import check_password, hash_password
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.db import AuthSession, User, new_id, utcnow
 from videoforge.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from videoforge.security.tokens import TokenIssuer
 
 USER_ROLES = ("user", "admin")
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.-]{3,32}")

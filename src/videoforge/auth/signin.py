@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from videoforge.auth import codes, mfa, service
 from videoforge.auth.schemas import UserOut
 from videoforge.auth.throttle import Attempt, Throttle, account_name
-from videoforge.auth.tokens import TokenIssuer
 from videoforge.config import Settings
 from videoforge.db import User
 from videoforge.errors import Unauthorized
 from videoforge.mail import Mailer
+from videoforge.security.tokens import TokenIssuer
 
 WRONG_CODE = "That code is not right, or it has expired."
 MFA_METHODS = ["totp", "recovery", "email"]

@@ -40,7 +40,7 @@ from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from videoforge.gallery import ingest
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import UploadForm, VideoOut
-from videoforge.storage.s3 import S3Store
+from videoforge.storage.capabilities import PresignedUploads
 
 DIRECT_PREFIX = "/api/gallery/uploads/direct"
 NEEDS_S3 = "Direct uploads need the S3 store; use the tus endpoint /api/gallery/uploads/"
@@ -120,12 +120,12 @@ def _record_key(video_id: str) -> str:
     return f"uploads/{video_id}.json"
 
 
-def _save(store: S3Store, pending: PendingUpload) -> None:
+def _save(store: PresignedUploads, pending: PendingUpload) -> None:
     body = pending.model_dump_json(by_alias=True).encode()
     store.put_stream(_record_key(pending.video_id), [body])
 
 
-def _load(store: S3Store, user: User, video_id: str) -> PendingUpload:
+def _load(store: PresignedUploads, user: User, video_id: str) -> PendingUpload:
     """The user's pending upload, else NotFound (another user's is not found either)."""
     if not _VIDEO_ID.match(video_id):
         raise NotFound(NO_SUCH_UPLOAD)
@@ -139,11 +139,11 @@ def _load(store: S3Store, user: User, video_id: str) -> PendingUpload:
     return pending
 
 
-def _forget(store: S3Store, video_id: str) -> None:
+def _forget(store: PresignedUploads, video_id: str) -> None:
     store.delete_prefix(_record_key(video_id))
 
 
-def _exists(store: S3Store, key: str) -> bool:
+def _exists(store: PresignedUploads, key: str) -> bool:
     try:
         store.stat(key)
     except FileNotFoundError:
@@ -151,8 +151,8 @@ def _exists(store: S3Store, key: str) -> bool:
     return True
 
 
-def _s3(ctx: Context) -> S3Store:
-    if not isinstance(ctx.store, S3Store):
+def _s3(ctx: Context) -> PresignedUploads:
+    if not isinstance(ctx.store, PresignedUploads):
         raise Conflict(NEEDS_S3, code="direct_upload_unavailable")
     return ctx.store
 
@@ -167,7 +167,7 @@ def part_size_for(size: int) -> int:
 
 
 def _described(
-    store: S3Store, pending: PendingUpload, uploaded: set[int] | None = None
+    store: PresignedUploads, pending: PendingUpload, uploaded: set[int] | None = None
 ) -> DirectUploadOut:
     assert pending.upload_id is not None and pending.part_size is not None
     done = uploaded or set()

@@ -13,8 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from videoforge.config import PEER_ROUTES, Settings
+from videoforge.config import Settings
 from videoforge.errors import error_body
+from videoforge.role_specs import under
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,13 @@ _HOP_BY_HOP = {
 
 
 def remote_prefixes(settings: Settings) -> dict[str, tuple[str, str]]:
-    """{path prefix: (role, base URL)} for every role this process does not run itself."""
-    routes = {}
-    for role, (field, prefixes) in PEER_ROUTES.items():
-        base = getattr(settings, field)
-        if role not in settings.enabled_roles and base:
-            for prefix in prefixes:
-                routes[prefix] = (role, base.rstrip("/"))
-    return routes
+    """{path prefix: (role, base URL)} for every role this process reaches in another one."""
+    return {
+        prefix: (role.name, base)
+        for role, base in settings.peer_urls().items()
+        if base
+        for prefix in role.prefixes
+    }
 
 
 def proxy_router(settings: Settings) -> APIRouter:
@@ -51,7 +51,7 @@ def proxy_router(settings: Settings) -> APIRouter:
 
     async def forward(request: Request) -> StreamingResponse | JSONResponse:
         path = request.url.path
-        role, base = next(v for p, v in routes.items() if path == p or path.startswith(p + "/"))
+        role, base = next(v for p, v in routes.items() if under(path, p))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["x-forwarded-for"] = request.client.host if request.client else ""
         # So a role that writes absolute URLs (tus's Location) points clients at the gateway,

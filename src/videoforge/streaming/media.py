@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, BinaryIO, Protocol, runtime_checkable
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, StreamingResponse
@@ -33,6 +33,7 @@ from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
 from videoforge.media.download import DOWNLOAD_NAME
 from videoforge.storage import ObjectStore
+from videoforge.storage.capabilities import KeyPrefix, PresignedReads
 from videoforge.storage.content_types import content_type
 from videoforge.streaming import hls
 from videoforge.streaming.cdn import CdnLinks
@@ -201,15 +202,6 @@ def _remote_file(
     return StreamingResponse(_chunks(reader), media_type=content_type(key), headers=headers)
 
 
-@runtime_checkable
-class PresignedReads(Protocol):
-    """A store that can hand out URLs reading straight from it (S3Store)."""
-
-    def presign_get(
-        self, key: str, expires: int, filename: str | None = None, content_type: str | None = None
-    ) -> str: ...
-
-
 def _presigned_seconds(token: MediaToken) -> int:
     """How long a presigned URL works: as long as the media token still does, within bounds
     (never so briefly that following the redirect could fail)."""
@@ -219,7 +211,7 @@ def _presigned_seconds(token: MediaToken) -> int:
 def _cdn(ctx: Context) -> CdnLinks | None:
     """The CloudFront signer, when a CDN is configured (read once per process)."""
     if _CDN_KEY not in ctx.extras:
-        prefix = getattr(ctx.store, "prefix", "")
+        prefix = ctx.store.prefix if isinstance(ctx.store, KeyPrefix) else ""
         ctx.extras[_CDN_KEY] = CdnLinks.from_settings(ctx.settings, prefix)
     cdn = ctx.extras[_CDN_KEY]
     return cdn if isinstance(cdn, CdnLinks) else None

@@ -90,12 +90,6 @@ class WorkerPool:
         self._heartbeat.stop()
         self._stopped.set()
 
-    def run_until_stopped(self) -> None:
-        """Block until `stop()` (called from a signal handler, say) has finished."""
-        # Short waits, so that the main thread gets to run signal handlers promptly.
-        while not self._stopped.wait(0.5):
-            pass
-
     @property
     def running_jobs(self) -> int:
         return len(self._heartbeat.active())

@@ -16,11 +16,11 @@ import jwt
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from videoforge.auth.external import ExternalVerifier
-from videoforge.auth.keys import MEDIA_SECRET_BYTES, KeyStore, SigningKey
 from videoforge.config import Settings
 from videoforge.db import User
 from videoforge.errors import Unauthorized
+from videoforge.security.external import ExternalVerifier
+from videoforge.signing_keys import MEDIA_SECRET_BYTES, KeyStore, SigningKey
 
 ISSUER = "videoforge"
 AUDIENCE = "videoforge"
@@ -56,7 +56,7 @@ class TokenIssuer:
         # Where to look for keys another process added (`videoforge keys rotate`).
         self._key_store = key_store
         self._reloaded_at = float("-inf")
-        # Another provider whose access tokens are accepted too (auth/external.py), if any.
+        # Another provider whose access tokens are accepted too (security/external.py), if any.
         self.external = external
 
     def _use_keys(self, keys: list[SigningKey]) -> None:
