@@ -39,6 +39,7 @@ from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from videoforge.gallery import ingest
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import CamelModel, UploadForm, VideoOut
+from videoforge.storage.layout import VideoFiles
 from videoforge.storage.s3 import S3Store
 
 DIRECT_PREFIX = "/api/gallery/uploads/direct"
@@ -320,7 +321,7 @@ def cancel_direct_upload(video_id: str, ctx: CtxDep, user: CurrentUser) -> None:
     if pending.upload_id is not None:
         with suppress(FileNotFoundError):  # already gone
             store.abort_multipart(pending.key, pending.upload_id)
-    store.delete_prefix(f"videos/{video_id}")
+    store.delete_prefix(VideoFiles(video_id).folder)
     _forget(store, video_id)
 
 

@@ -11,8 +11,12 @@ from videoforge.access import is_owner_or_admin
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import JobOut, VideoOut
-from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
-from videoforge.media.storyboard import STORYBOARD_VTT_NAME
+from videoforge.storage.layout import (
+    POSTER_NAME,
+    PREVIEW_NAME,
+    STORYBOARD_VTT_NAME,
+    THUMBNAIL_NAME,
+)
 from videoforge.streaming.signing import MediaLinks
 
 # The files the processor writes beside the ladder may be missing (an older video, an

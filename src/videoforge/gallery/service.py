@@ -16,6 +16,7 @@ from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Unauthorized
 from videoforge.gallery.present import describe_video, describe_videos
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate, pagination
+from videoforge.storage.layout import VideoFiles
 
 _ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Video.created_at.desc(), Video.id.desc()),
@@ -116,7 +117,7 @@ def delete_video(session: Session, ctx: Context, user: User, video_id: str) -> N
         .values(status="cancelled", finished_at=utcnow(), error="The video was deleted.")
     )
     session.commit()
-    ctx.store.delete_prefix(f"videos/{video.id}/")
+    ctx.store.delete_prefix(VideoFiles(video.id).prefix)
     session.execute(delete(Job).where(Job.video_id == video.id))
     session.delete(video)
     session.commit()

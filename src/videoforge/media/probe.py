@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from videoforge.worker.base import PermanentJobError
+from videoforge.media.errors import InputRejected
 
 
-class NotAVideo(PermanentJobError):
+class NotAVideo(InputRejected):
     """The file has no playable video or audio stream, or cannot be read at all."""
 
 

@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from videoforge.storage.layout import rendition_playlist_path
+
 AUDIO_NAME = "audio"  # the audio rendition's directory and name
 AUDIO_BITRATE = 128_000  # AAC stereo
-
-
-def playlist_path(name: str) -> str:
-    """Where a rendition's media playlist lives, relative to `videos/{id}/` (see layout)."""
-    return f"hls/{name}/index.m3u8"
 
 
 @dataclass(frozen=True)
@@ -35,12 +32,16 @@ class Rung:
             "height": self.height,
             "bandwidth": self.maxrate,
             "fps": _rounded(self.fps),
-            "playlist": playlist_path(self.name),
+            "playlist": rendition_playlist_path(self.name),
         }
 
 
 def audio_rendition() -> dict[str, Any]:
-    return {"name": AUDIO_NAME, "bandwidth": AUDIO_BITRATE, "playlist": playlist_path(AUDIO_NAME)}
+    return {
+        "name": AUDIO_NAME,
+        "bandwidth": AUDIO_BITRATE,
+        "playlist": rendition_playlist_path(AUDIO_NAME),
+    }
 
 
 def _rounded(fps: float | None) -> float | int | None:

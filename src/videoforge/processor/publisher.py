@@ -16,8 +16,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME
 from videoforge.storage import ObjectStore
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 from videoforge.streaming import hls
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ PASS_SECONDS = 1.0
 class HlsPublisher:
     def __init__(self, store: ObjectStore, prefix: str, out_dir: Path) -> None:
         self.store = store
-        self.prefix = prefix  # e.g. "videos/{id}/hls/"
+        self.prefix = prefix  # the HLS folder, VideoFiles.hls_prefix
         self.out_dir = out_dir
         self._uploaded: set[str] = set()  # init files and segments, relative to out_dir
         self._published: dict[str, str] = {}  # playlists as last uploaded

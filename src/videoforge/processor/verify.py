@@ -18,10 +18,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME, base_args
+from videoforge.media.plan import base_args
 from videoforge.media.rung import AUDIO_BITRATE, AUDIO_NAME, Rung
 from videoforge.media.runner import FfmpegError, run_ffmpeg
 from videoforge.processor.publisher import media_uris
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 from videoforge.streaming import hls
 from videoforge.worker.base import PermanentJobError
 

@@ -31,12 +31,11 @@ from starlette.staticfiles import NotModifiedResponse
 from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
-from videoforge.media.download import DOWNLOAD_NAME
 from videoforge.storage import ObjectStore
 from videoforge.storage.content_types import content_type
+from videoforge.storage.layout import DOWNLOAD_NAME, SOURCE_DIR, VideoFiles
 from videoforge.streaming import hls
 from videoforge.streaming.cdn import CdnLinks
-from videoforge.streaming.playback import video_key
 from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED, media_gate
 from videoforge.streaming.signing import MediaToken, read_media_token
 
@@ -116,10 +115,10 @@ def media_preflight(video_id: str, token: str, path: str) -> Response:
 
 def _servable_key(video_id: str, path: str) -> str:
     """The store key for path under the video's folder; never the original upload."""
-    if path.split("/", 1)[0].lower() == "source":
+    if path.split("/", 1)[0].lower() == SOURCE_DIR:
         raise NotFound(NO_SUCH_FILE)
     try:
-        return video_key(video_id, path)  # refuses '..', empty parts and odd characters
+        return VideoFiles(video_id).key(path)  # refuses '..', empty parts and odd characters
     except ValueError:
         raise NotFound(NO_SUCH_FILE) from None
 
