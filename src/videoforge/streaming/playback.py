@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from videoforge.db import Video
+from videoforge.media import hls
 from videoforge.storage import ObjectStore
 from videoforge.storage.layout import MASTER_PATH, VideoFiles
-from videoforge.streaming import hls
 from videoforge.streaming.qualities import rungs_from_master, video_rungs
 
 

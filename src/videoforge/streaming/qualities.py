@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from videoforge.streaming.hls import MasterPlaylist
+from videoforge.media.hls import MasterPlaylist
 
 AUTO = "auto"
 # The original's client asked for 2160p by this name.
