@@ -194,7 +194,7 @@ def test_compliant_h264_top_rung_is_copied_and_the_others_follow_its_keyframes()
     assert option(argv, "-c:v:0") == "copy" and "-maxrate:v:0" not in argv
     assert option(argv, "-force_key_frames:v:1") == "source"
     assert "-force_key_frames:v" not in argv
-    assert rungs[0].rendition()["bandwidth"] == 2_000_000
+    assert rungs[0].rendition().bandwidth == 2_000_000
 
 
 def test_a_lone_copied_rung_needs_no_filter_graph() -> None:

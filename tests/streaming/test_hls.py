@@ -11,7 +11,7 @@ from videoforge.streaming.qualities import find_rung, rungs_from_master
 def test_rungs_read_from_a_master_match_the_recorded_ones() -> None:
     rungs = rungs_from_master(parse_master(master_playlist(RUNGS)), "hls/master.m3u8")
 
-    assert [(r["name"], r["playlist"], r["height"]) for r in rungs] == [
+    assert [(r.name, r.playlist, r.height) for r in rungs] == [
         (r["name"], r["playlist"], r["height"]) for r in RUNGS
     ]
     assert find_rung(rungs, " 480P ") == rungs[1]

@@ -11,6 +11,7 @@ from videoforge.access import is_owner_or_admin
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import JobOut, VideoOut
+from videoforge.media.rendition import load_renditions
 from videoforge.storage.layout import (
     POSTER_NAME,
     PREVIEW_NAME,
@@ -75,7 +76,7 @@ def video_out(
         preview_url=links.url(PREVIEW_NAME) if links else None,
         storyboard_url=links.url(STORYBOARD_VTT_NAME) if links else None,
         download_url=f"/api/stream/{video.id}/download" if links else None,
-        qualities=[str(r["name"]) for r in video.renditions or []],
+        qualities=[r.name for r in load_renditions(video.renditions)],
         created_at=video.created_at,
         updated_at=video.updated_at,
         user_id=video.user_id,

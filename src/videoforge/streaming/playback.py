@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
 
 from videoforge.db import Video
 from videoforge.media import hls
+from videoforge.media.rendition import Rendition, load_renditions
 from videoforge.storage import ObjectStore
 from videoforge.storage.layout import MASTER_PATH, VideoFiles
 from videoforge.streaming.qualities import rungs_from_master, video_rungs
@@ -36,18 +36,18 @@ def exists(store: ObjectStore, key: str) -> bool:
 @dataclass
 class Playback:
     playable: bool
-    rungs: list[dict[str, Any]] = field(default_factory=list)
+    rungs: list[Rendition] = field(default_factory=list)
     available: set[str] = field(default_factory=set)  # names of the rungs that can be played
 
 
 def check_playback(store: ObjectStore, video: Video) -> Playback:
-    rungs = video_rungs(video.renditions or [])
+    rungs = video_rungs(load_renditions(video.renditions))
     if video.status == "ready":
         if not rungs:  # a row written before renditions were recorded: read the master
             master_text = read_text(store, VideoFiles(video.id).master)
             if master_text:
                 rungs = rungs_from_master(hls.parse_master(master_text), MASTER_PATH)
-        return Playback(True, rungs, {r["name"] for r in rungs})
+        return Playback(True, rungs, {r.name for r in rungs})
     if video.status != "processing":
         return Playback(False, rungs)
     master_text = read_text(store, VideoFiles(video.id).master)
@@ -63,7 +63,7 @@ def check_playback(store: ObjectStore, video: Video) -> Playback:
     every_playlist_started = bool(master.variants) and all(
         hls.resolve(MASTER_PATH, uri) in started for uri in master.playlist_uris
     )
-    available = {r["name"] for r in rungs if posixpath.normpath(r["playlist"]) in started}
+    available = {r.name for r in rungs if posixpath.normpath(r.playlist) in started}
     return Playback(every_playlist_started, rungs, available)
 
 

@@ -71,12 +71,12 @@ def stream_info(
     if quality.strip().lower() not in ("", AUTO):
         rung = find_rung(playback.rungs, quality)
         if rung is None:
-            names = ", ".join(r["name"] for r in playback.rungs) or "none yet"
+            names = ", ".join(r.name for r in playback.rungs) or "none yet"
             raise BadRequest(
                 f"This video has no {quality.strip()} quality; available: {names}",
                 code="unknown_quality",
             )
-        path, chosen = rung["playlist"], rung["name"]
+        path, chosen = rung.playlist, rung.name
     links = MediaLinks.for_video(ctx, video)
     pictures = _pictures(ctx, links)
     menu = quality_menu(playback.rungs, playback.available, playback.playable)
