@@ -8,9 +8,9 @@ import pytest
 
 from tests.media.stubs import audio_only, video
 from videoforge.config import Settings
+from videoforge.media.facts import AudioTrack, ProbeResult
 from videoforge.media.h264 import level_for
 from videoforge.media.plan import plan_hls, var_stream_map
-from videoforge.media.probe import AudioTrack, ProbeResult
 from videoforge.processor.ladder import choose_rungs
 
 SETTINGS = Settings(x264_preset="veryfast", keyframe_seconds=2, segment_seconds=4)

@@ -9,8 +9,8 @@ import pytest
 
 from videoforge.config import Settings
 from videoforge.media.checks import check_limits
-from videoforge.media.errors import InputRejected
-from videoforge.media.probe import NotAVideo, probe
+from videoforge.media.errors import InputRejected, NotAVideo
+from videoforge.media.probe import probe
 from videoforge.testing.clips import make_clip, with_rotation
 
 pytestmark = pytest.mark.slow

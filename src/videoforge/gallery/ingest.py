@@ -19,7 +19,9 @@ from videoforge.errors import BadRequest, PayloadTooLarge, UnsupportedMedia
 from videoforge.gallery.schemas import UploadForm
 from videoforge.jobs import create_job
 from videoforge.media.checks import TooLong, check_duration
-from videoforge.media.probe import NotAVideo, ProbeResult, probe
+from videoforge.media.errors import NotAVideo
+from videoforge.media.facts import ProbeResult
+from videoforge.media.probe import probe
 from videoforge.storage.layout import VideoFiles
 
 NOT_A_VIDEO = "This file is not a video or audio file we can read."

@@ -10,8 +10,8 @@ import math
 
 from videoforge.config import Settings
 from videoforge.media.errors import InputRejected
+from videoforge.media.facts import ProbeResult
 from videoforge.media.limits import MAX_FPS, MAX_PIXELS, MAX_SIDE, within_picture_limits
-from videoforge.media.probe import ProbeResult
 
 
 class TooLong(InputRejected):

@@ -14,3 +14,7 @@ class MediaError(Exception):
 
 class InputRejected(MediaError):
     """The input is bad, unreadable or outside the limits: trying again cannot help."""
+
+
+class NotAVideo(InputRejected):
+    """The file has no playable video or audio stream, or cannot be read at all."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import DEINTERLACE, base_args
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import Rung
 from videoforge.media.tools import find_ffmpeg
 from videoforge.storage.layout import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME

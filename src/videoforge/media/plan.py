@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media.facts import ProbeResult
 from videoforge.media.h264 import PROFILE, level_for
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import AUDIO_BITRATE, AUDIO_NAME, Rung
 from videoforge.media.tools import find_ffmpeg
 from videoforge.storage.layout import (

@@ -21,8 +21,9 @@ from av.video.format import VideoFormat
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
+from videoforge.media.errors import NotAVideo
+from videoforge.media.facts import AudioTrack, ProbeResult
 from videoforge.media.limits import within_picture_limits
-from videoforge.media.probe import AudioTrack, NotAVideo, ProbeResult
 
 NOT_MEDIA = "This file is not a video or audio file we can read."
 EMPTY = "This file is empty."

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from videoforge.context import Context
 from videoforge.media.download import download_rung, plan_download
+from videoforge.media.facts import ProbeResult
 from videoforge.media.pictures import (
     LUMA_NAME,
     PICTURE_POSITIONS,
     looks_blank,
     plan_pictures,
 )
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import AUDIO_NAME, Rung
 from videoforge.media.runner import FfmpegError, FfmpegStopped, run_ffmpeg
 from videoforge.media.storyboard import plan_storyboard, storyboard_layout, storyboard_vtt

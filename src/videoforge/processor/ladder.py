@@ -24,7 +24,7 @@ import dataclasses
 from fractions import Fraction
 
 from videoforge.config import Settings
-from videoforge.media.probe import ProbeResult
+from videoforge.media.facts import ProbeResult
 from videoforge.media.rung import Rung
 
 CRF = 23

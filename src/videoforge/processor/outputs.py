@@ -1,4 +1,4 @@
-"""Where a job reads its source and writes its outputs (see the store layout).
+"""Where a job reads its source and writes its outputs (the keys come from storage/layout.py).
 
 On a local-disk store ffmpeg writes the HLS files straight into the store, so segments are
 published as they are written and a viewer can start before the encode ends. On any other

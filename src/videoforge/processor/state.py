@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import Job, Video, utcnow
-from videoforge.media.probe import ProbeResult
+from videoforge.media.facts import ProbeResult
 from videoforge.media.rendition import Rendition, dump_renditions
 
 FINISHED = frozenset({"ready", "failed", "cancelled"})

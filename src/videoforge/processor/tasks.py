@@ -22,8 +22,9 @@ from videoforge.context import Context
 from videoforge.db import Video
 from videoforge.media.checks import check_limits
 from videoforge.media.errors import InputRejected
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import plan_hls
-from videoforge.media.probe import ProbeResult, probe
+from videoforge.media.probe import probe
 from videoforge.media.rung import audio_rendition
 from videoforge.media.runner import FfmpegError, FfmpegStopped, encode_timeout, run_ffmpeg
 from videoforge.processor import outputs
