@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from videoforge.config import Settings
-from videoforge.processor.outputs import hls_prefix
+from videoforge.storage.layout import VideoFiles
 from videoforge.testing.leftovers import ffmpeg_processes_under, hls_problems
 
 # A finished upload may leave a receipt (which video it became) this small, never its bytes.
@@ -117,5 +117,5 @@ def video_problems(settings: Settings, video_id: str, sha256: str) -> list[str]:
     problems = []
     if hashlib.sha256(source.read_bytes()).hexdigest() != sha256:
         problems.append(f"its source differs from what was sent ({source.stat().st_size} bytes)")
-    problems += hls_problems(settings.store_dir / hls_prefix(video_id))
+    problems += hls_problems(settings.store_dir / VideoFiles(video_id).hls_prefix)
     return problems

@@ -37,8 +37,9 @@ from bench.quality import joined
 from bench.sources import GRAINY_1080P30, make_source
 from videoforge.config import Settings
 from videoforge.media.chunks import Chunk, encode_audio, encode_chunk, plan_chunks
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import base_args
-from videoforge.media.probe import ProbeResult, probe
+from videoforge.media.probe import probe
 from videoforge.media.rung import Rung
 from videoforge.media.stitch import assemble
 from videoforge.media.tools import find_ffmpeg

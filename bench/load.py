@@ -52,7 +52,7 @@ from rich.table import Table
 from bench.limits import INSTALL_HINT, Target, bare_asgi, nginx, nginx_binary
 from videoforge.config import Settings
 from videoforge.media.tools import find_ffmpeg
-from videoforge.streaming.playback import MASTER_PATH, video_key
+from videoforge.storage.layout import MASTER_PATH, VideoFiles
 from videoforge.testing.api import PASSWORD, sign_in, upload, wait_for_job
 from videoforge.testing.clips import make_clip
 from videoforge.testing.server import FAST_ENV, ServerProcess
@@ -384,7 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.sched_setaffinity(0, server_cpus)  # every server started from here inherits it
     load = LoadSettings(args.seconds, work, load_cpus)
     first = seeded.videos[0]
-    segment_key = video_key(first["id"], first["segments"][0])
+    segment_key = VideoFiles(first["id"]).key(first["segments"][0])
     store_dir = Settings(data_dir=data).store_dir
     segment_file = store_dir / segment_key
     with ExitStack() as stack:

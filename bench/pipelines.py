@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media import hls
+from videoforge.media.facts import ProbeResult
 from videoforge.media.h264 import PROFILE, level_for
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME, base_args, keyframe_interval, plan_hls
-from videoforge.media.probe import ProbeResult
+from videoforge.media.plan import base_args, keyframe_interval, plan_hls
 from videoforge.media.rung import AUDIO_BITRATE, AUDIO_NAME, Rung
 from videoforge.media.runner import run_ffmpeg
-from videoforge.streaming import hls
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 
 POLL_SECONDS = 0.05
 

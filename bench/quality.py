@@ -15,8 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import base_args
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import Rung
 
 METRICS = ("vmaf", "ssim")

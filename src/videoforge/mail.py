@@ -56,6 +56,7 @@ class LogMailer:
 
     def last_to(self, address: str) -> EmailMessage | None:
         """The newest kept message to `address`, if any."""
+        message: EmailMessage
         for message in reversed(self.sent):
             if message["To"] == address:
                 return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from videoforge.media.probe import AudioTrack, ProbeResult
+from videoforge.media.facts import AudioTrack, ProbeResult
 
 STEREO = AudioTrack(index=1, codec="aac", channels=2, sample_rate=48000, default=True)
 

@@ -9,7 +9,7 @@ import pytest
 from tests.media.stubs import video
 from videoforge.config import Settings
 from videoforge.media.checks import check_limits
-from videoforge.worker.base import PermanentJobError
+from videoforge.media.errors import InputRejected
 
 
 @pytest.mark.parametrize(
@@ -25,7 +25,7 @@ from videoforge.worker.base import PermanentJobError
     ],
 )
 def test_limits(changes: dict[str, Any], reason: str) -> None:
-    with pytest.raises(PermanentJobError, match=reason):
+    with pytest.raises(InputRejected, match=reason):
         check_limits(video(**changes), Settings())
 
 

@@ -21,8 +21,9 @@ from videoforge.media.chunks import (
     plan_chunks,
     timeline_offset,
 )
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME, plan_hls
-from videoforge.media.probe import ProbeResult, probe
+from videoforge.media.facts import ProbeResult
+from videoforge.media.plan import plan_hls
+from videoforge.media.probe import probe
 from videoforge.media.rung import AUDIO_NAME
 from videoforge.media.runner import run_ffmpeg
 from videoforge.media.stitch import (
@@ -35,6 +36,7 @@ from videoforge.media.stitch import (
     read_media_playlist,
 )
 from videoforge.processor.ladder import choose_rungs
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 from videoforge.testing.clips import make_clip
 
 SECONDS, FPS = 7, 25

@@ -105,7 +105,7 @@ def test_capped_crf_buffer_is_twice_the_cap() -> None:
 
 def test_renditions_record_name_size_bandwidth_fps_and_playlist() -> None:
     top = choose_rungs(video(1280, 720), SETTINGS)[0]
-    assert top.rendition() == {
+    assert top.rendition().to_json() == {
         "name": "720p",
         "width": 1280,
         "height": 720,

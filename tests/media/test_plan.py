@@ -8,9 +8,9 @@ import pytest
 
 from tests.media.stubs import audio_only, video
 from videoforge.config import Settings
+from videoforge.media.facts import AudioTrack, ProbeResult
 from videoforge.media.h264 import level_for
 from videoforge.media.plan import plan_hls, var_stream_map
-from videoforge.media.probe import AudioTrack, ProbeResult
 from videoforge.processor.ladder import choose_rungs
 
 SETTINGS = Settings(x264_preset="veryfast", keyframe_seconds=2, segment_seconds=4)
@@ -194,7 +194,7 @@ def test_compliant_h264_top_rung_is_copied_and_the_others_follow_its_keyframes()
     assert option(argv, "-c:v:0") == "copy" and "-maxrate:v:0" not in argv
     assert option(argv, "-force_key_frames:v:1") == "source"
     assert "-force_key_frames:v" not in argv
-    assert rungs[0].rendition()["bandwidth"] == 2_000_000
+    assert rungs[0].rendition().bandwidth == 2_000_000
 
 
 def test_a_lone_copied_rung_needs_no_filter_graph() -> None:

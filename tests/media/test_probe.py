@@ -9,9 +9,9 @@ import pytest
 
 from videoforge.config import Settings
 from videoforge.media.checks import check_limits
-from videoforge.media.probe import NotAVideo, probe
+from videoforge.media.errors import InputRejected, NotAVideo
+from videoforge.media.probe import probe
 from videoforge.testing.clips import make_clip, with_rotation
-from videoforge.worker.base import PermanentJobError
 
 pytestmark = pytest.mark.slow
 
@@ -151,5 +151,5 @@ def test_absurd_picture_size_is_refused_before_decoding(ffmpeg: str, tmp_path: P
     clip = make_clip(ffmpeg, tmp_path / "wide.mp4", width=8400, height=16, seconds=0.2,
                      audio=False)  # fmt: skip
     result = probe(clip)
-    with pytest.raises(PermanentJobError, match="8400x16"):
+    with pytest.raises(InputRejected, match="8400x16"):
         check_limits(result, Settings())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from videoforge.processor.publisher import HlsPublisher, media_uris
+from videoforge.media.hls import media_uris
+from videoforge.processor.publisher import HlsPublisher
 from videoforge.storage import LocalStore
 
 MASTER = """#EXTM3U

@@ -12,7 +12,7 @@ import pytest
 
 from tests.processor.conftest import Upload
 from videoforge.context import Context
-from videoforge.media.plan import MASTER_NAME
+from videoforge.media import hls
 from videoforge.media.rung import Rung
 from videoforge.processor import tasks
 from videoforge.processor.verify import (
@@ -21,7 +21,7 @@ from videoforge.processor.verify import (
     complete_master,
     verify_ladder,
 )
-from videoforge.streaming import hls
+from videoforge.storage.layout import MASTER_NAME
 from videoforge.testing.clips import make_clip
 from videoforge.worker.base import PermanentJobError
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from videoforge.db import alembic_config
-from videoforge.streaming import hls
+from videoforge.media import hls
 from videoforge.testing.api import decode, sign_in, wait_for_job
 from videoforge.testing.clips import make_clip
 from videoforge.testing.topology import SplitTopology, Topology, all_in_one

@@ -21,6 +21,7 @@ from videoforge.auth.deps import AdminUser
 from videoforge.db import Job, User, Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.pagination import PageNumber, PageSize
+from videoforge.storage.layout import VIDEOS
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -32,7 +33,7 @@ def overview(admin: AdminUser, ctx: CtxDep, db: DbDep) -> Overview:
         videos=service.counts_by_status(db, Video.status),
         jobs=service.counts_by_status(db, Job.status),
         queue=ctx.queue.depth(),
-        storage_bytes=ctx.store.usage_bytes("videos/"),
+        storage_bytes=ctx.store.usage_bytes(VIDEOS),
         users=sum(service.counts_by_status(db, User.role).values()),
     )
 
@@ -94,7 +95,7 @@ def change_user(user_id: str, body: UserChange, admin: AdminUser, db: DbDep) -> 
 def storage(admin: AdminUser, ctx: CtxDep, db: DbDep) -> StorageReport:
     by_user = service.storage_by_user(db)
     return StorageReport(
-        total_bytes=ctx.store.usage_bytes("videos/"),
+        total_bytes=ctx.store.usage_bytes(VIDEOS),
         source_bytes=sum(u.source_bytes for u in by_user),
         by_user=by_user,
     )

@@ -93,6 +93,6 @@ class UserStorage(ApiModel):
 
 
 class StorageReport(ApiModel):
-    total_bytes: int  # everything under videos/ in the object store
+    total_bytes: int  # every video's files in the object store (layout.VIDEOS)
     source_bytes: int  # the uploads, as recorded in the database
     by_user: list[UserStorage]

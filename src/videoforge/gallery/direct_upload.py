@@ -41,6 +41,7 @@ from videoforge.gallery import ingest
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import UploadForm, VideoOut
 from videoforge.storage.capabilities import PresignedUploads
+from videoforge.storage.layout import VideoFiles
 
 DIRECT_PREFIX = "/api/gallery/uploads/direct"
 NEEDS_S3 = "Direct uploads need the S3 store; use the tus endpoint /api/gallery/uploads/"
@@ -321,7 +322,7 @@ def cancel_direct_upload(video_id: str, ctx: CtxDep, user: CurrentUser) -> None:
     if pending.upload_id is not None:
         with suppress(FileNotFoundError):  # already gone
             store.abort_multipart(pending.key, pending.upload_id)
-    store.delete_prefix(f"videos/{video_id}")
+    store.delete_prefix(VideoFiles(video_id).folder)
     _forget(store, video_id)
 
 

@@ -22,6 +22,7 @@ from videoforge.gallery import ingest
 from videoforge.gallery.multipart import MAX_FIELD_BYTES, StreamingForm
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import UploadForm, VideoOut
+from videoforge.storage.layout import VideoFiles
 
 # Each upload in progress holds a worker thread. They get a pool of their own, so that many slow
 # uploads cannot take the threads every other (synchronous) request needs.
@@ -107,7 +108,7 @@ def _store_and_create(
             raise BadRequest("Send one file per upload.")
         fields = _form_fields(form.fields)
     except BaseException:
-        ctx.store.delete_prefix(f"videos/{video_id}/")
+        ctx.store.delete_prefix(VideoFiles(video_id).prefix)
         raise
     video, _job = ingest.create_video(
         ctx, user=user, video_id=video_id, key=key, filename=filename, form=fields

@@ -18,7 +18,11 @@ from videoforge.db import Job, User, Video
 from videoforge.errors import BadRequest, PayloadTooLarge, UnsupportedMedia
 from videoforge.gallery.schemas import UploadForm
 from videoforge.jobs.queueing import create_job
-from videoforge.media.probe import NotAVideo, ProbeResult, probe
+from videoforge.media.checks import TooLong, check_duration
+from videoforge.media.errors import NotAVideo
+from videoforge.media.facts import ProbeResult
+from videoforge.media.probe import probe
+from videoforge.storage.layout import VideoFiles
 
 NOT_A_VIDEO = "This file is not a video or audio file we can read."
 EMPTY_FILE = "The file is empty."
@@ -44,7 +48,7 @@ def storage_name(filename: str) -> str:
 
 
 def source_key(video_id: str, filename: str) -> str:
-    return f"videos/{video_id}/source/{storage_name(filename)}"
+    return VideoFiles(video_id).source(storage_name(filename))
 
 
 def too_large_message(limit_bytes: int) -> str:
@@ -86,7 +90,7 @@ def create_video(
         with _local_copy(ctx, key, local_file) as path:
             facts = _probe(ctx, path)
     except BaseException:
-        ctx.store.delete_prefix(f"videos/{video_id}/")
+        ctx.store.delete_prefix(VideoFiles(video_id).prefix)
         raise
     with ctx.sessions() as session:
         video = Video(
@@ -117,13 +121,10 @@ def _probe(ctx: Context, path: Path) -> ProbeResult:
         raise UnsupportedMedia(NOT_A_VIDEO, reason=str(exc)) from exc
     if not facts.has_video and not facts.has_audio:
         raise UnsupportedMedia(NOT_A_VIDEO)
-    limit = ctx.settings.max_duration_seconds
-    if facts.duration > limit:
-        raise BadRequest(
-            f"The video is {facts.duration / 60:.0f} minutes long; "
-            f"the limit is {limit / 60:.0f} minutes.",
-            code="too_long",
-        )
+    try:
+        check_duration(facts.duration, ctx.settings)
+    except TooLong as exc:
+        raise BadRequest(str(exc), code="too_long") from exc
     return facts
 
 

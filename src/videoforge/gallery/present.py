@@ -12,8 +12,13 @@ from videoforge.context import Context
 from videoforge.db import Job, User, Video
 from videoforge.gallery.schemas import VideoOut
 from videoforge.jobs.status import VideoStatus
-from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
-from videoforge.media.storyboard import STORYBOARD_VTT_NAME
+from videoforge.media.rendition import load_renditions
+from videoforge.storage.layout import (
+    POSTER_NAME,
+    PREVIEW_NAME,
+    STORYBOARD_VTT_NAME,
+    THUMBNAIL_NAME,
+)
 from videoforge.streaming.signing import MediaLinks
 
 # The files the processor writes beside the ladder may be missing (an older video, an
@@ -72,7 +77,7 @@ def video_out(
         preview_url=links.url(PREVIEW_NAME) if links else None,
         storyboard_url=links.url(STORYBOARD_VTT_NAME) if links else None,
         download_url=f"/api/stream/{video.id}/download" if links else None,
-        qualities=[str(r["name"]) for r in video.renditions or []],
+        qualities=[r.name for r in load_renditions(video.renditions)],
         created_at=video.created_at,
         updated_at=video.updated_at,
         user_id=video.user_id,

@@ -18,6 +18,7 @@ from videoforge.gallery.present import describe_video, describe_videos
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
 from videoforge.jobs.status import Moves
 from videoforge.pagination import page_window, pagination
+from videoforge.storage.layout import VideoFiles
 
 _ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Video.created_at.desc(), Video.id.desc()),
@@ -114,7 +115,7 @@ def delete_video(session: Session, ctx: Context, user: User, video_id: str) -> N
         .values(status=Moves.CANCEL.target, finished_at=utcnow(), error="The video was deleted.")
     )
     session.commit()
-    ctx.store.delete_prefix(f"videos/{video.id}/")
+    ctx.store.delete_prefix(VideoFiles(video.id).prefix)
     session.execute(delete(Job).where(Job.video_id == video.id))
     session.delete(video)
     session.commit()

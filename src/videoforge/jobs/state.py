@@ -9,14 +9,14 @@ again from here: every change first checks that the job is still the worker's to
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import Job, Video, utcnow
 from videoforge.jobs.progress import TaskProgress, summarize
 from videoforge.jobs.status import ACTIVE, JobStatus, Move, Moves, apply, can
-from videoforge.media.probe import ProbeResult
+from videoforge.media.facts import ProbeResult
+from videoforge.media.rendition import Rendition, dump_renditions
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class JobState:
             job = session.get(Job, self.job_id)
             return job is not None and job.status in ACTIVE
 
-    def describe_media(self, probe: ProbeResult, renditions: list[dict[str, Any]]) -> None:
+    def describe_media(self, probe: ProbeResult, renditions: list[Rendition]) -> None:
         """What the video is and which renditions it will have, written before encoding so the
         player can offer them while the first segments appear."""
         with self.sessions() as session:
@@ -66,7 +66,7 @@ class JobState:
             video.width, video.height = display if display else (None, None)
             video.video_codec = probe.video_codec
             video.audio_codec = probe.audio_codec
-            video.renditions = renditions
+            video.renditions = dump_renditions(renditions)
             session.commit()
 
     def progress(self, percent: float, eta_seconds: float | None) -> bool:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import AUDIO_RATES, plan_hls
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import Rung
 from videoforge.media.runner import encode_timeout, run_ffmpeg
 from videoforge.media.tools import find_ffmpeg

@@ -8,7 +8,6 @@ from pathlib import Path
 from videoforge.media.plan import base_args
 from videoforge.media.rung import Rung
 
-DOWNLOAD_NAME = "download.mp4"
 MAX_DOWNLOAD_SHORT_SIDE = 1080
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import DEINTERLACE, base_args
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import Rung
 from videoforge.media.tools import find_ffmpeg
+from videoforge.storage.layout import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
 
-THUMBNAIL_NAME = "thumbnail.jpg"
-POSTER_NAME = "poster.jpg"
-PREVIEW_NAME = "preview.webp"
 LUMA_NAME = "picture.gray"  # the picked frame as 8x8 grey pixels, for looks_blank
 THUMBNAIL_WIDTH = 320
 POSTER_MAX_WIDTH = 1280

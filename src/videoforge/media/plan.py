@@ -12,14 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from videoforge.config import Settings
+from videoforge.media.facts import ProbeResult
 from videoforge.media.h264 import PROFILE, level_for
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import AUDIO_BITRATE, AUDIO_NAME, Rung
 from videoforge.media.tools import find_ffmpeg
+from videoforge.storage.layout import (
+    INIT_NAME,
+    INIT_PATTERN,
+    MASTER_NAME,
+    PLAYLIST_NAME,
+    SEGMENT_PATTERN,
+)
 
-MASTER_NAME = "master.m3u8"
-PLAYLIST_NAME = "index.m3u8"
-SEGMENT_PATTERN = "seg_%05d.m4s"
 # Deinterlace only frames flagged interlaced, one output frame per input frame.
 DEINTERLACE = "bwdif=mode=send_frame:deint=interlaced"
 AUDIO_RATES = (44100, 48000)  # kept as they are; anything else is resampled to 48 kHz
@@ -141,7 +145,7 @@ def _hls_muxer_args(
 ) -> list[str]:
     variants = len(rungs) + (1 if has_audio else 0)
     # With several variants the init file name must contain %v, with one it must not.
-    init_name = "init_%v.mp4" if variants > 1 else "init.mp4"
+    init_name = INIT_PATTERN if variants > 1 else INIT_NAME
     return [
         *("-f", "hls", "-hls_time", str(settings.segment_seconds)),
         *("-hls_playlist_type", "event", "-hls_segment_type", "fmp4"),

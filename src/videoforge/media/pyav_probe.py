@@ -21,8 +21,9 @@ from av.video.format import VideoFormat
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from videoforge.media.checks import MAX_PIXELS, MAX_SIDE
-from videoforge.media.probe import AudioTrack, NotAVideo, ProbeResult
+from videoforge.media.errors import NotAVideo
+from videoforge.media.facts import AudioTrack, ProbeResult
+from videoforge.media.limits import within_picture_limits
 
 NOT_MEDIA = "This file is not a video or audio file we can read."
 EMPTY = "This file is empty."
@@ -135,7 +136,7 @@ def _with_video(
     sar = stream.sample_aspect_ratio or codec.sample_aspect_ratio
     fps = stream.average_rate or stream.guessed_rate
     frame = None
-    if 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE and width * height <= MAX_PIXELS:
+    if within_picture_limits(width, height):
         frame = _first_frame(container, stream)
     rotation = _rotation(frame, stream)
     return ProbeResult(

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+
+from videoforge.media.rendition import Rendition
+from videoforge.storage.layout import rendition_playlist_path
 
 AUDIO_NAME = "audio"  # the audio rendition's directory and name
 AUDIO_BITRATE = 128_000  # AAC stereo
-
-
-def playlist_path(name: str) -> str:
-    """Where a rendition's media playlist lives, relative to `videos/{id}/` (see layout)."""
-    return f"hls/{name}/index.m3u8"
 
 
 @dataclass(frozen=True)
@@ -27,20 +24,21 @@ class Rung:
     crf: int
     copy: bool = False  # the source's own H.264 stream, copied as it is (no encode)
 
-    def rendition(self) -> dict[str, Any]:
+    def rendition(self) -> Rendition:
         """The entry for Video.renditions."""
-        return {
-            "name": self.name,
-            "width": self.width,
-            "height": self.height,
-            "bandwidth": self.maxrate,
-            "fps": _rounded(self.fps),
-            "playlist": playlist_path(self.name),
-        }
+        return Rendition(
+            name=self.name,
+            playlist=rendition_playlist_path(self.name),
+            bandwidth=self.maxrate,
+            width=self.width,
+            height=self.height,
+            fps=_rounded(self.fps),
+        )
 
 
-def audio_rendition() -> dict[str, Any]:
-    return {"name": AUDIO_NAME, "bandwidth": AUDIO_BITRATE, "playlist": playlist_path(AUDIO_NAME)}
+def audio_rendition() -> Rendition:
+    """The entry for Video.renditions of a video without a picture."""
+    return Rendition(AUDIO_NAME, rendition_playlist_path(AUDIO_NAME), bandwidth=AUDIO_BITRATE)
 
 
 def _rounded(fps: float | None) -> float | int | None:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
+from videoforge.media.errors import MediaError
+
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, float | None], None]  # (percent 0..100, eta seconds)
@@ -30,8 +32,9 @@ PROGRESS_INTERVAL = 0.5  # seconds between on_progress calls, at most
 GRACE_SECONDS = 5.0  # after SIGTERM, before SIGKILL
 
 
-class FfmpegError(Exception):
-    """ffmpeg failed. `str()` is one readable line; the command and stderr tail are kept."""
+class FfmpegError(MediaError):
+    """ffmpeg failed (worth another attempt, unless the caller knows the input is at fault).
+    `str()` is one readable line; the command and stderr tail are kept."""
 
     def __init__(self, summary: str, command: list[str], returncode: int | None, stderr: str):
         super().__init__(summary)

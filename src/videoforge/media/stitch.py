@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoforge.media.chunks import Chunk, audio_dir, chunk_dir
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME
+from videoforge.media.hls import attributes
 from videoforge.media.rung import AUDIO_NAME
-from videoforge.streaming.hls import attributes
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 
 AUDIO_GROUP = "group_audio"  # the group name ffmpeg's HLS muxer gives `agroup:audio`
 QUOTED = {"CODECS", "AUDIO"}  # attributes written as quoted strings in the master

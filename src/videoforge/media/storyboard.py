@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from videoforge.media.plan import base_args
+from videoforge.storage.layout import STORYBOARD_NAME
 
-STORYBOARD_NAME = "storyboard.jpg"
-STORYBOARD_VTT_NAME = "storyboard.vtt"
 TILE_WIDTH = 160
 MAX_TILES = 100
 COLUMNS = 10

@@ -1,6 +1,6 @@
 """What a video gets besides its ladder: pictures before the encode (thumbnail, poster, animated
 preview), seek previews and the MP4 download after it. Each is best-effort: a failure is logged
-and the video plays without it. Everything lands under `videos/{id}/` (see outputs.OUTPUT_NAMES).
+and the video plays without it. All are stored beside the HLS folder (layout.EXTRA_NAMES).
 """
 
 from __future__ import annotations
@@ -10,28 +10,27 @@ import threading
 from pathlib import Path
 
 from videoforge.context import Context
-from videoforge.media.download import DOWNLOAD_NAME, download_rung, plan_download
+from videoforge.media.download import download_rung, plan_download
+from videoforge.media.facts import ProbeResult
 from videoforge.media.pictures import (
     LUMA_NAME,
     PICTURE_POSITIONS,
-    POSTER_NAME,
-    PREVIEW_NAME,
-    THUMBNAIL_NAME,
     looks_blank,
     plan_pictures,
 )
-from videoforge.media.plan import PLAYLIST_NAME
-from videoforge.media.probe import ProbeResult
 from videoforge.media.rung import AUDIO_NAME, Rung
 from videoforge.media.runner import FfmpegError, FfmpegStopped, run_ffmpeg
-from videoforge.media.storyboard import (
+from videoforge.media.storyboard import plan_storyboard, storyboard_layout, storyboard_vtt
+from videoforge.processor import outputs
+from videoforge.storage.layout import (
+    DOWNLOAD_NAME,
+    PLAYLIST_NAME,
+    POSTER_NAME,
+    PREVIEW_NAME,
     STORYBOARD_NAME,
     STORYBOARD_VTT_NAME,
-    plan_storyboard,
-    storyboard_layout,
-    storyboard_vtt,
+    THUMBNAIL_NAME,
 )
-from videoforge.processor import outputs
 
 log = logging.getLogger(__name__)
 

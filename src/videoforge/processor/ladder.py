@@ -24,7 +24,7 @@ import dataclasses
 from fractions import Fraction
 
 from videoforge.config import Settings
-from videoforge.media.probe import ProbeResult
+from videoforge.media.facts import ProbeResult
 from videoforge.media.rung import Rung
 
 CRF = 23
@@ -125,7 +125,8 @@ def bitrate_cap(short_side: int, fps: float, probe: ProbeResult) -> int:
 
 
 def _fps_factor(fps: float) -> float:
-    return min(max((fps / 30) ** 0.6, 0.5), 1.6)
+    factor: float = (fps / 30) ** 0.6  # float ** float is typed Any
+    return min(max(factor, 0.5), 1.6)
 
 
 def cap_at_30fps(short_side: int) -> float:

@@ -1,4 +1,4 @@
-"""Where a job reads its source and writes its outputs (see the store layout).
+"""Where a job reads its source and writes its outputs (the keys come from storage/layout.py).
 
 On a local-disk store ffmpeg writes the HLS files straight into the store, so segments are
 published as they are written and a viewer can start before the encode ends. On any other
@@ -10,30 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from videoforge.media.download import DOWNLOAD_NAME
-from videoforge.media.pictures import POSTER_NAME, PREVIEW_NAME, THUMBNAIL_NAME
-from videoforge.media.storyboard import STORYBOARD_NAME, STORYBOARD_VTT_NAME
 from videoforge.storage import ObjectStore
+from videoforge.storage.layout import VideoFiles
 from videoforge.worker.base import PermanentJobError
 
-# What a job writes beside the HLS folder, all under `videos/{id}/`.
-OUTPUT_NAMES = (
-    THUMBNAIL_NAME,
-    POSTER_NAME,
-    PREVIEW_NAME,
-    STORYBOARD_NAME,
-    STORYBOARD_VTT_NAME,
-    DOWNLOAD_NAME,
-)
 SOURCE_MISSING = "The uploaded file is missing from storage; upload the video again."
-
-
-def video_prefix(video_id: str) -> str:
-    return f"videos/{video_id}/"
-
-
-def hls_prefix(video_id: str) -> str:
-    return f"videos/{video_id}/hls/"
 
 
 def local_source(store: ObjectStore, key: str, work_dir: Path) -> Path:
@@ -54,26 +35,28 @@ def local_source(store: ObjectStore, key: str, work_dir: Path) -> Path:
 def hls_output_dir(store: ObjectStore, video_id: str, work_dir: Path) -> tuple[Path, bool]:
     """Remove any earlier attempt's HLS files (a redelivered job overwrites, never adds), then
     return the directory ffmpeg writes into and whether it is the store itself."""
-    prefix = hls_prefix(video_id)
-    store.delete_prefix(prefix)
-    direct = store.local_path(prefix.rstrip("/"))
+    files = VideoFiles(video_id)
+    store.delete_prefix(files.hls_prefix)
+    direct = store.local_path(files.hls_folder)
     out_dir = direct if direct is not None else work_dir / "hls"
     out_dir.mkdir(parents=True, exist_ok=True)  # the HLS muxer makes only the rung folders
     return out_dir, direct is not None
 
 
 def publish_pictures(store: ObjectStore, video_id: str, pictures: list[Path]) -> None:
-    """Files stored beside the HLS folder under their own names (`videos/{id}/poster.jpg`)."""
+    """Files stored beside the HLS folder under their own names (layout.EXTRA_NAMES)."""
+    files = VideoFiles(video_id)
     for path in pictures:
         if path.is_file():
-            store.put_file(video_prefix(video_id) + path.name, path)
+            store.put_file(files.extra(path.name), path)
 
 
 def discard_outputs(store: ObjectStore, video_id: str, *, video_gone: bool) -> None:
     """After a cancel: remove what this job wrote (everything, when the video itself is gone)."""
+    files = VideoFiles(video_id)
     if video_gone:
-        store.delete_prefix(video_prefix(video_id).rstrip("/"))
+        store.delete_prefix(files.folder)
         return
-    store.delete_prefix(hls_prefix(video_id).rstrip("/"))
-    for name in OUTPUT_NAMES:
-        store.delete_prefix(video_prefix(video_id) + name)
+    store.delete_prefix(files.hls_folder)
+    for key in files.extras:
+        store.delete_prefix(key)

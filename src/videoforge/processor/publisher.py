@@ -16,9 +16,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME
+from videoforge.media import hls
 from videoforge.storage import ObjectStore
-from videoforge.streaming import hls
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ PASS_SECONDS = 1.0
 class HlsPublisher:
     def __init__(self, store: ObjectStore, prefix: str, out_dir: Path) -> None:
         self.store = store
-        self.prefix = prefix  # e.g. "videos/{id}/hls/"
+        self.prefix = prefix  # the HLS folder, VideoFiles.hls_prefix
         self.out_dir = out_dir
         self._uploaded: set[str] = set()  # init files and segments, relative to out_dir
         self._published: dict[str, str] = {}  # playlists as last uploaded
@@ -70,7 +70,7 @@ class HlsPublisher:
         if text is None or self._published.get(path) == text:
             return
         folder = PurePosixPath(path).parent
-        for uri in media_uris(text):
+        for uri in hls.media_uris(text):
             relative = (folder / uri).as_posix()
             if relative not in self._uploaded:
                 self.store.put_file(self.prefix + relative, self.out_dir / relative)
@@ -93,14 +93,3 @@ class HlsPublisher:
         if self._published.get(path) != text:
             self.store.put_stream(self.prefix + path, [text.encode("utf-8")])
             self._published[path] = text
-
-
-def media_uris(playlist: str) -> list[str]:
-    """The init file (EXT-X-MAP) and segments a media playlist names, in order."""
-    uris = []
-    for line in (raw.strip() for raw in playlist.splitlines()):
-        if line.startswith("#EXT-X-MAP:"):
-            uris.append(hls.attributes(line)["URI"])
-        elif line and not line.startswith("#"):
-            uris.append(line)
-    return uris

@@ -22,8 +22,10 @@ from videoforge.context import Context
 from videoforge.db import Video
 from videoforge.jobs.state import JobState
 from videoforge.media.checks import check_limits
-from videoforge.media.plan import MASTER_NAME, plan_hls
-from videoforge.media.probe import ProbeResult, probe
+from videoforge.media.errors import InputRejected
+from videoforge.media.facts import ProbeResult
+from videoforge.media.plan import plan_hls
+from videoforge.media.probe import probe
 from videoforge.media.rung import audio_rendition
 from videoforge.media.runner import FfmpegError, FfmpegStopped, encode_timeout, run_ffmpeg
 from videoforge.processor import outputs
@@ -31,6 +33,7 @@ from videoforge.processor.extras import Extras
 from videoforge.processor.ladder import choose_rungs
 from videoforge.processor.publisher import HlsPublisher
 from videoforge.processor.verify import Ladder, complete_master, verify_ladder
+from videoforge.storage.layout import MASTER_NAME, VideoFiles
 from videoforge.worker.base import PermanentJobError
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ class ProcessVideo:
             log.info("job %s cancelled; removing its outputs", state.job_id)
             video_gone = not self._video_exists(claimed.video_id)
             outputs.discard_outputs(self.ctx.store, claimed.video_id, video_gone=video_gone)
+        except InputRejected as exc:  # trying again gives the same answer
+            raise PermanentJobError(str(exc)) from exc
         finally:
             shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -106,7 +111,8 @@ class ProcessVideo:
         out_dir, in_store = outputs.hls_output_dir(store, video_id, work_dir)
         argv = plan_hls(facts, rungs, settings, out_dir, source=source, ffmpeg=self.ctx.ffmpeg)
         # ffmpeg writes into a local store itself; any other store gets the files as they come.
-        publisher = None if in_store else HlsPublisher(store, outputs.hls_prefix(video_id), out_dir)
+        hls_prefix = VideoFiles(video_id).hls_prefix
+        publisher = None if in_store else HlsPublisher(store, hls_prefix, out_dir)
         try:
             with publisher.running() if publisher else contextlib.nullcontext():
                 self._encode(argv, facts, state, stop)

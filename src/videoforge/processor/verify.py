@@ -18,11 +18,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from videoforge.media.plan import MASTER_NAME, PLAYLIST_NAME, base_args
+from videoforge.media import hls
+from videoforge.media.plan import base_args
 from videoforge.media.rung import AUDIO_BITRATE, AUDIO_NAME, Rung
 from videoforge.media.runner import FfmpegError, run_ffmpeg
-from videoforge.processor.publisher import media_uris
-from videoforge.streaming import hls
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 from videoforge.worker.base import PermanentJobError
 
 AAC_LC = "mp4a.40.2"  # what plan.py encodes the audio as
@@ -158,7 +158,7 @@ def _first_and_last(out_dir: Path, playlist: str) -> list[str]:
     they are the same), after checking that the playlist is complete and its files exist."""
     name = playlist.split("/")[0]
     text = _read(out_dir / playlist, f"the {name} playlist")
-    uris = media_uris(text)
+    uris = hls.media_uris(text)
     has_map = any(line.startswith("#EXT-X-MAP:") for line in text.splitlines())
     if not (hls.is_finished(text) and has_map and len(uris) >= 2):
         raise LadderIncomplete(f"The {name} playlist is unfinished or lists no segment.")

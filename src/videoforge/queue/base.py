@@ -1,4 +1,4 @@
-"""The queue protocol every backend implements (database today, SQS later).
+"""The queue protocol every backend implements: the database (sql.py) and SQS (sqs.py).
 
 Semantics follow SQS: `receive` hides a message for a visibility timeout (a lease) and returns a
 receipt; the holder `extend`s the lease while it works and `delete`s the message when done. A

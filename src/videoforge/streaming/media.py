@@ -31,13 +31,13 @@ from starlette.staticfiles import NotModifiedResponse
 from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
-from videoforge.media.download import DOWNLOAD_NAME
+from videoforge.media.hls import is_finished, is_media_playlist
 from videoforge.storage import ObjectStore
 from videoforge.storage.capabilities import KeyPrefix, PresignedReads
 from videoforge.storage.content_types import content_type
-from videoforge.streaming import hls
+from videoforge.storage.layout import DOWNLOAD_NAME, SOURCE_DIR, VideoFiles
 from videoforge.streaming.cdn import CdnLinks
-from videoforge.streaming.playback import video_key
+from videoforge.streaming.hls import start_at_beginning
 from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED, media_gate
 from videoforge.streaming.signing import MediaToken, read_media_token
 
@@ -117,10 +117,10 @@ def media_preflight(video_id: str, token: str, path: str) -> Response:
 
 def _servable_key(video_id: str, path: str) -> str:
     """The store key for path under the video's folder; never the original upload."""
-    if path.split("/", 1)[0].lower() == "source":
+    if path.split("/", 1)[0].lower() == SOURCE_DIR:
         raise NotFound(NO_SUCH_FILE)
     try:
-        return video_key(video_id, path)  # refuses '..', empty parts and odd characters
+        return VideoFiles(video_id).key(path)  # refuses '..', empty parts and odd characters
     except ValueError:
         raise NotFound(NO_SUCH_FILE) from None
 
@@ -142,11 +142,11 @@ def _playlist(store: ObjectStore, key: str, request_headers: Headers) -> Respons
         raise NotFound(NO_SUCH_FILE) from None
     text = body.decode("utf-8", errors="replace")
     cache = FINISHED_PLAYLIST_CACHE
-    if not hls.is_media_playlist(text):
+    if not is_media_playlist(text):
         cache = "no-cache"  # a master may be replaced when processing ends; revalidating is cheap
-    elif not hls.is_finished(text):
+    elif not is_finished(text):
         cache = "no-cache"  # still growing
-        if (started := hls.start_at_beginning(text)) != text:
+        if (started := start_at_beginning(text)) != text:
             body = started.encode()
     headers = {
         "Cache-Control": cache,

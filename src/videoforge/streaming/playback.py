@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
 
 from videoforge.db import Video
-from videoforge.storage import ObjectStore, safe_key
-from videoforge.streaming import hls
+from videoforge.media import hls
+from videoforge.media.rendition import Rendition, load_renditions
+from videoforge.storage import ObjectStore
+from videoforge.storage.layout import MASTER_PATH, VideoFiles
 from videoforge.streaming.qualities import rungs_from_master, video_rungs
-
-MASTER_PATH = "hls/master.m3u8"
-
-
-def video_key(video_id: str, path: str) -> str:
-    """The store key of a file given by its path relative to the video's folder."""
-    return safe_key(f"videos/{video_id}/{path}")
 
 
 def read_text(store: ObjectStore, key: str) -> str | None:
@@ -42,21 +36,21 @@ def exists(store: ObjectStore, key: str) -> bool:
 @dataclass
 class Playback:
     playable: bool
-    rungs: list[dict[str, Any]] = field(default_factory=list)
+    rungs: list[Rendition] = field(default_factory=list)
     available: set[str] = field(default_factory=set)  # names of the rungs that can be played
 
 
 def check_playback(store: ObjectStore, video: Video) -> Playback:
-    rungs = video_rungs(video.renditions or [])
+    rungs = video_rungs(load_renditions(video.renditions))
     if video.status == "ready":
         if not rungs:  # a row written before renditions were recorded: read the master
-            master_text = read_text(store, video_key(video.id, MASTER_PATH))
+            master_text = read_text(store, VideoFiles(video.id).master)
             if master_text:
                 rungs = rungs_from_master(hls.parse_master(master_text), MASTER_PATH)
-        return Playback(True, rungs, {r["name"] for r in rungs})
+        return Playback(True, rungs, {r.name for r in rungs})
     if video.status != "processing":
         return Playback(False, rungs)
-    master_text = read_text(store, video_key(video.id, MASTER_PATH))
+    master_text = read_text(store, VideoFiles(video.id).master)
     if master_text is None:
         return Playback(False, rungs)
     master = hls.parse_master(master_text)
@@ -69,16 +63,15 @@ def check_playback(store: ObjectStore, video: Video) -> Playback:
     every_playlist_started = bool(master.variants) and all(
         hls.resolve(MASTER_PATH, uri) in started for uri in master.playlist_uris
     )
-    available = {r["name"] for r in rungs if posixpath.normpath(r["playlist"]) in started}
+    available = {r.name for r in rungs if posixpath.normpath(r.playlist) in started}
     return Playback(every_playlist_started, rungs, available)
 
 
 def _has_first_segment(store: ObjectStore, video_id: str, playlist_path: str) -> bool:
+    files = VideoFiles(video_id)
     try:
-        text = read_text(store, video_key(video_id, playlist_path))
+        text = read_text(store, files.key(playlist_path))
         first = hls.first_segment_uri(text) if text else None
-        return first is not None and exists(
-            store, video_key(video_id, hls.resolve(playlist_path, first))
-        )
+        return first is not None and exists(store, files.key(hls.resolve(playlist_path, first)))
     except ValueError:  # a URI that leaves the video's folder is never playable
         return False

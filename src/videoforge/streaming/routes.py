@@ -14,15 +14,15 @@ from videoforge.context import Context
 from videoforge.db import User, Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound
-from videoforge.media.download import DOWNLOAD_NAME
-from videoforge.media.pictures import POSTER_NAME, THUMBNAIL_NAME
-from videoforge.streaming.media import router as media_router
-from videoforge.streaming.playback import (
+from videoforge.storage.layout import (
+    DOWNLOAD_NAME,
     MASTER_PATH,
-    check_playback,
-    exists,
-    video_key,
+    POSTER_NAME,
+    THUMBNAIL_NAME,
+    VideoFiles,
 )
+from videoforge.streaming.media import router as media_router
+from videoforge.streaming.playback import check_playback, exists
 from videoforge.streaming.qualities import AUTO, find_rung, quality_menu
 from videoforge.streaming.revocation import REVOKED, owner_disabled
 from videoforge.streaming.schemas import PicturesOut, QualitiesOut, QualityOut, StreamOut
@@ -42,7 +42,8 @@ def require_playable(db: Session, user: User | None, video_id: str) -> Video:
 
 def _picture_url(ctx: Context, links: MediaLinks, path: str) -> str | None:
     """The signed URL of a picture, or None when it has not been made yet."""
-    return links.url(path) if exists(ctx.store, video_key(links.video_id, path)) else None
+    stored = exists(ctx.store, VideoFiles(links.video_id).key(path))
+    return links.url(path) if stored else None
 
 
 def _pictures(ctx: Context, links: MediaLinks) -> PicturesOut:
@@ -70,12 +71,12 @@ def stream_info(
     if quality.strip().lower() not in ("", AUTO):
         rung = find_rung(playback.rungs, quality)
         if rung is None:
-            names = ", ".join(r["name"] for r in playback.rungs) or "none yet"
+            names = ", ".join(r.name for r in playback.rungs) or "none yet"
             raise BadRequest(
                 f"This video has no {quality.strip()} quality; available: {names}",
                 code="unknown_quality",
             )
-        path, chosen = rung["playlist"], rung["name"]
+        path, chosen = rung.playlist, rung.name
     links = MediaLinks.for_video(ctx, video)
     pictures = _pictures(ctx, links)
     menu = quality_menu(playback.rungs, playback.available, playback.playable)

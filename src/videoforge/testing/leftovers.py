@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from videoforge.media.plan import PLAYLIST_NAME
+from videoforge.storage.layout import PLAYLIST_NAME
 
 
 def ffmpeg_processes_under(data_dir: Path) -> dict[int, str]:
