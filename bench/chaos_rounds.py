@@ -5,15 +5,18 @@ would do next and records what the server made of it."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
-from bench.chaos_audit import Orphans
+from bench.chaos_audit import Known, Orphans
 from bench.chaos_client import (
+    Pace,
+    Session,
     TusRefused,
     TusUpload,
     form_upload,
@@ -24,8 +27,29 @@ from bench.chaos_client import (
     tus_video,
 )
 
-if TYPE_CHECKING:
-    from bench.chaos import Chaos
+
+class Chaos(Protocol):
+    """What a round uses of the harness (bench.chaos.Chaos): the server it kills and restarts,
+    the clips, and the random delays."""
+
+    session: Session
+    known: Known
+    upload_data: bytes
+    transcode_data: bytes
+    tus_chunk_bytes: int
+
+    def interrupted(
+        self, delay: float, operation: Callable[[], Any], clock: threading.Event | None = None
+    ) -> bool: ...
+
+    def pace(self) -> Pace: ...
+
+    def upload_kill_delay(self) -> float: ...
+
+    def transcode_kill_delay(self) -> float: ...
+
+    def expect(self, video: dict[str, Any], data: bytes, result: RoundResult) -> None: ...
+
 
 # Waits before each resume attempt, as the web app's tus-js-client retries (retryDelays): after a
 # SIGKILL the dead server's lease on the upload holds for a few seconds (423 with Retry-After).

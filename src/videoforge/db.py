@@ -33,8 +33,6 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from videoforge.jobs.status import JobStatus, VideoStatus
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -163,8 +161,9 @@ class Video(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(16), default="public")
-    # uploaded, then following its latest job (jobs.status.VIDEO_FOLLOWS)
-    status: Mapped[str] = mapped_column(String(16), default=VideoStatus.UPLOADED)
+    # A jobs.status.VideoStatus, set by whoever makes the row (uploaded, then following its
+    # latest job: jobs.status.VIDEO_FOLLOWS); no default here, so the table needs no jobs import.
+    status: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text, default=None)
     original_filename: Mapped[str] = mapped_column(String(255), default="")
     source_key: Mapped[str] = mapped_column(String(512))
@@ -186,8 +185,9 @@ class Job(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # moved only as jobs.status.Moves allows
-    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED, index=True)
+    # A jobs.status.JobStatus, moved only as jobs.status.Moves allows (jobs.queueing sets the
+    # first one).
+    status: Mapped[str] = mapped_column(String(16), index=True)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     eta_seconds: Mapped[float | None] = mapped_column(Float, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)

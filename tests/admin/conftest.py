@@ -47,7 +47,9 @@ def people(client: TestClient) -> People:
 def add_video(client: TestClient, user_id: str, *, job_status: str = "ready") -> Job:
     """A video row with a job in `job_status` (no file: these tests do not transcode)."""
     with context(client).sessions() as db:
-        video = Video(user_id=user_id, title="Clip", source_key="videos/x/source/clip.mp4")
+        video = Video(
+            user_id=user_id, title="Clip", status="uploaded", source_key="videos/x/source/clip.mp4"
+        )
         db.add(video)
         db.flush()
         job = Job(video_id=video.id, user_id=user_id, status=job_status)

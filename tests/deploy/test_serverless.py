@@ -86,7 +86,9 @@ def public_video(data_dir: Path) -> str:
         user = User(username="alice", email="alice@example.com", password_hash="x")
         db.add(user)
         db.flush()
-        video = Video(user_id=user.id, title="Holiday", source_key="videos/x/source/a.mp4")
+        video = Video(
+            user_id=user.id, title="Holiday", status="uploaded", source_key="videos/x/source/a.mp4"
+        )
         db.add(video)
         db.commit()
         video_id = video.id

@@ -66,7 +66,7 @@ def add_upload(ctx: Context, source: Path, *, username: str = "alice") -> Upload
         session.add(video)
         session.flush()
         video.source_key = f"videos/{video.id}/source/{source.name}"
-        job = Job(video_id=video.id, user_id=user.id)
+        job = Job(video_id=video.id, user_id=user.id, status="queued")
         session.add(job)
         session.commit()
         body = job_message(job)

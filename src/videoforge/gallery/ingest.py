@@ -18,6 +18,7 @@ from videoforge.db import Job, User, Video
 from videoforge.errors import BadRequest, PayloadTooLarge, UnsupportedMedia
 from videoforge.gallery.schemas import UploadForm
 from videoforge.jobs.queueing import create_job
+from videoforge.jobs.status import VideoStatus
 from videoforge.media.checks import TooLong, check_duration
 from videoforge.media.errors import NotAVideo
 from videoforge.media.facts import ProbeResult
@@ -99,6 +100,7 @@ def create_video(
             title=form.title or (PurePosixPath(filename).stem.strip() or filename)[:200],
             description=form.description,
             visibility=form.visibility,
+            status=VideoStatus.UPLOADED,
             original_filename=filename[:255],
             source_key=key,
             file_size=size,
