@@ -21,7 +21,7 @@ from videoforge.media.chunks import (
     plan_chunks,
     timeline_offset,
 )
-from videoforge.media.facts import ProbeResult
+from videoforge.media.facts import AudioTrack, ProbeResult
 from videoforge.media.plan import plan_hls
 from videoforge.media.probe import probe
 from videoforge.media.rung import AUDIO_NAME
@@ -88,8 +88,6 @@ def test_bad_lengths_are_refused() -> None:
 
 
 def _probe(audio_rate: int | None = 48000) -> ProbeResult:
-    from videoforge.media.probe import AudioTrack
-
     tracks = () if audio_rate is None else (AudioTrack(1, "aac", 2, audio_rate, default=True),)
     return ProbeResult(
         container="mov,mp4",
