@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from videoforge.api_model import ApiModel
 from videoforge.pagination import Pagination
@@ -13,9 +14,16 @@ from videoforge.text import Line, Paragraphs
 
 DisplayName = Annotated[Line, StringConstraints(strip_whitespace=True, max_length=100)]
 Bio = Annotated[Paragraphs, StringConstraints(strip_whitespace=True, max_length=1000)]
-CommentText = Annotated[
-    Paragraphs, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
-]
+
+
+def _not_blank(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise PydanticCustomError("blank", "must hold some text")
+    return text
+
+
+CommentText = Annotated[Paragraphs, StringConstraints(max_length=2000), AfterValidator(_not_blank)]
 
 
 class ChannelOut(ApiModel):
