@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from videoforge.access import require_view
@@ -21,8 +22,16 @@ def set_position(session: Session, user: User, video_id: str, seconds: float) ->
     found = session.get(PlaybackPosition, (user.id, video.id))
     if found is None:
         session.add(PlaybackPosition(user_id=user.id, video_id=video.id, seconds=seconds))
-    else:
-        found.seconds, found.updated_at = seconds, utcnow()
+        try:
+            session.commit()
+            return PositionOut(seconds=seconds)
+        except IntegrityError:  # another tab saved it first: update that row instead
+            session.rollback()
+    session.execute(
+        update(PlaybackPosition)
+        .where(PlaybackPosition.user_id == user.id, PlaybackPosition.video_id == video.id)
+        .values(seconds=seconds, updated_at=utcnow())
+    )
     session.commit()
     return PositionOut(seconds=seconds)
 
