@@ -3,6 +3,7 @@
 import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { Header } from './components/Header.jsx';
 import { Account } from './pages/Account.jsx';
+import { Channel } from './pages/Channel.jsx';
 import { AuthCallback } from './pages/AuthCallback.jsx';
 import { Gallery } from './pages/Gallery.jsx';
 import { MyVideos } from './pages/MyVideos.jsx';
@@ -29,6 +30,7 @@ export function App() {
           <Route path="/" component={Gallery} />
           <Route path="/watch/:id" component={Watch} />
           <Route path="/upload" component={Upload} />
+          <Route path="/u/:username" component={Channel} />
           <Route path="/me/videos" component={MyVideos} />
           <Route path="/signin" component={SignIn} />
           <Route path="/signin/reset" component={ResetPassword} />

@@ -141,13 +141,31 @@ def db_upgrade() -> None:
 def users_create(
     username: str,
     email: str,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="VIDEOFORGE_NEW_USER_PASSWORD",
+            show_envvar=True,
+            help="The password. When not given: asked for at a terminal; without one (a script, "
+            "a container), a strong password is made and printed once.",
+        ),
+    ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="Give the user the admin role.")] = False,
 ) -> None:
     """Create a user account (with --admin, an administrator)."""
+    import secrets
+
     from videoforge.auth.service import create_user
     from videoforge.context import build_context
     from videoforge.errors import VideoForgeError
+
+    made_up = password is None and not sys.stdin.isatty()
+    if password is None:
+        password = (
+            secrets.token_urlsafe(18)
+            if made_up
+            else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        )
 
     ctx = build_context(settings_or_exit())
     try:
@@ -167,6 +185,11 @@ def users_create(
     finally:
         ctx.close()
     out.print(f"Created {user.role} {user.username} ({user.id}).")
+    if made_up:
+        out.print(
+            f"Its password (shown this once; change it on the Account page): {password}",
+            highlight=False,
+        )
 
 
 def _change_user(name: str, change: Callable[[Session, User], None]) -> User:

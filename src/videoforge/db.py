@@ -87,6 +87,11 @@ class User(Base):
     external_id: Mapped[str | None] = mapped_column(
         String(512), unique=True, index=True, default=None
     )
+    # The public channel (social/channels.py): shown name, bio, and when the avatar last changed
+    # (None: no avatar; the time also makes the avatar's URL change with it).
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
+    avatar_updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class RecoveryCode(Base):
@@ -176,7 +181,66 @@ class Video(Base):
     # [{"name": "720p", "width": 1280, "height": 720, "bandwidth": 3000000, "playlist": "..."}]
     renditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     views: Mapped[int] = mapped_column(Integer, default=0)
+    comments_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Comment(Base):
+    """A comment on a video; a reply has the top-level comment it answers as parent (one level
+    deep only, social/comments.py)."""
+
+    __tablename__ = "comments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True, default=None
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (Index("ix_comments_video_time", "video_id", "created_at"),)
+
+
+class VideoLike(Base):
+    """One account likes one video (at most once: the key)."""
+
+    __tablename__ = "video_likes"
+    video_id: Mapped[str] = mapped_column(
+        ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VideoView(Base):
+    """A counted view, kept only for the de-duplication window (social/views.py). `viewer` is
+    "user:<id>" or "anon:<salted hash>": never an address."""
+
+    __tablename__ = "video_views"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
+    viewer: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (Index("ix_video_views_viewer", "video_id", "viewer", "created_at"),)
+
+
+class PlaybackPosition(Base):
+    """Where an account left a video, to resume there on any device."""
+
+    __tablename__ = "playback_positions"
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    video_id: Mapped[str] = mapped_column(
+        ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    seconds: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

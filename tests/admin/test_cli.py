@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from videoforge.auth.passwords import check_password
 from videoforge.cli import app
 from videoforge.config import load_settings
+from videoforge.context import build_context
 from videoforge.db import User
 from videoforge.security.tokens import TokenIssuer
 
@@ -55,3 +58,19 @@ def test_key_rotation_signs_nobody_out(data_dir: Path) -> None:
     assert after.verify_access(old_token)["sub"] == ann.id
     # The process that was running before the rotation accepts the new key's tokens too.
     assert before.verify_access(after.issue_access(ann))["sub"] == ann.id
+
+
+def test_users_create_without_a_terminal_makes_a_password_and_prints_it_once(
+    data_dir: Path,
+) -> None:
+    # CliRunner's stdin is no terminal: no prompt to hang on.
+    output = run("users", "create", "bea", "bea@example.com", "--admin")
+    assert "Created admin bea" in output
+    password = output.split("Account page): ", 1)[1].split()[0]
+    assert len(password) >= 20
+
+    ctx = build_context(load_settings(data_dir=data_dir))
+    with ctx.sessions() as db:
+        user = db.scalars(select(User).where(User.username == "bea")).one()
+        assert check_password(user.password_hash, password).ok
+    ctx.close()

@@ -80,6 +80,8 @@ def test_every_page_fits_a_phone_and_passes_axe(
     visitor = new_page(viewport=PHONE, bypass_csp=True)  # signed out
     for path in ["/", "/signin", "/signup", "/signup/confirm", "/signin/reset", "/no-such-page"]:
         check_page(visitor, path)
+    check_page(visitor, "/u/keeper")  # a channel
+    check_page(visitor, "/u/nobody")
 
     # A wrong password: the green note from the page before goes, the red error stays alone.
     visitor.goto("/signin?confirmed=1")
@@ -91,11 +93,14 @@ def test_every_page_fits_a_phone_and_passes_axe(
     owner = new_page(viewport=PHONE, bypass_csp=True)
     sign_in(owner, "keeper")
     owner.goto("/")
-    expect(owner.locator(".video-card", has_text="Kept to myself")).to_contain_text("Private")
+    # The gallery lists public videos only; one's own others are in My videos.
+    expect(owner.get_by_role("heading", name="Gallery")).to_be_visible()
+    expect(owner.locator(".video-card", has_text="Kept to myself")).to_have_count(0)
     owner.goto("/signin")  # already signed in: nothing to do there
     expect(owner).to_have_url("/")
     check_page(owner, "/me/videos")
     expect(owner.locator("li.my-video", has_text="For the ones")).to_contain_text("Unlisted")
+    expect(owner.locator("li.my-video", has_text="Kept to myself")).to_contain_text("Private")
     titles = owner.locator("dialog").evaluate_all(
         "ds => ds.map(d => d.getAttribute('aria-labelledby'))"
     )
@@ -108,7 +113,6 @@ def test_every_page_fits_a_phone_and_passes_axe(
     admin = new_page(viewport=PHONE, bypass_csp=True)
     sign_in(admin, "root")
     check_page(admin, "/")
-    expect(admin.locator(".video-card", has_text="For the ones")).to_contain_text("Unlisted")
     check_page(admin, f"/watch/{private['id']}")
     info = admin.locator(".watch-info")
     expect(info).to_contain_text("Private")
@@ -117,5 +121,5 @@ def test_every_page_fits_a_phone_and_passes_axe(
     expect(info.locator("b")).to_have_count(0)  # the description's markup stays text
     expect(info).to_contain_text("<b>not bold</b>")
     check_page(admin, "/admin?tab=users", ready="tr[data-username='keeper']")
-    for path in ["/upload", "/account", "/admin", "/admin?tab=jobs"]:
+    for path in ["/upload", "/account", "/admin", "/admin?tab=jobs", "/u/root"]:
         check_page(admin, path)

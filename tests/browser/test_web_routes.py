@@ -34,6 +34,7 @@ def client() -> TestClient:
     [
         "/",
         "/watch/abc123",
+        "/u/alice",
         "/upload",
         "/me/videos",
         "/signin",

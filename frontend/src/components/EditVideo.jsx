@@ -1,4 +1,4 @@
-// Edit a video's title, description and visibility.
+// Edit a video's title, description, visibility and whether it takes comments.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { VISIBILITY_WORDS } from '../format.js';
@@ -9,6 +9,7 @@ export function EditVideo({ video, onSaved, onCancel }) {
     title: video.title,
     description: video.description || '',
     visibility: video.visibility,
+    commentsEnabled: video.commentsEnabled !== false,
   });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -44,6 +45,11 @@ export function EditVideo({ video, onSaved, onCancel }) {
           </select>
         )}
       </Field>
+      <label class="checkbox-field">
+        <input type="checkbox" checked={form.commentsEnabled}
+          onChange={(e) => setForm({ ...form, commentsEnabled: e.currentTarget.checked })} />
+        Allow comments
+      </label>
       <div class="actions">
         <button type="submit" class="button small" disabled={busy}>Save</button>
         <button type="button" class="button secondary small" onClick={onCancel}>Cancel</button>

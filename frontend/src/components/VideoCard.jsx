@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { formatDate, formatDuration, formatViews, VIDEO_STATUS_WORDS } from '../format.js';
+import { ChannelLink } from './ChannelLink.jsx';
 import { VisibilityBadge } from './VisibilityBadge.jsx';
 
 const calm = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
@@ -38,7 +39,7 @@ export function VideoCard({ video }) {
         <h2 class="video-title">{video.title}</h2>
       </a>
       <p class="muted small">
-        {video.owner && <span>{video.owner} · </span>}
+        {video.owner && <><ChannelLink username={video.owner} />{' · '}</>}
         {video.status === 'ready' ? formatViews(video.views) : VIDEO_STATUS_WORDS[video.status]}
         {' · '}
         <time dateTime={video.createdAt}>{formatDate(video.createdAt)}</time>

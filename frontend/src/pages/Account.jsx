@@ -4,6 +4,7 @@ import { useLocation } from 'preact-iso';
 import { signOut } from '../auth.js';
 import { ChangePassword } from '../components/account/ChangePassword.jsx';
 import { MfaSettings } from '../components/account/MfaSettings.jsx';
+import { Profile } from '../components/account/Profile.jsx';
 import { Sessions } from '../components/account/Sessions.jsx';
 import { RequireUser } from '../components/RequireUser.jsx';
 import { usePageTitle } from '../hooks.js';
@@ -27,6 +28,7 @@ export function Account() {
           <dt>Role</dt>
           <dd>{user?.role}</dd>
         </dl>
+        <Profile />
         {provider ? (
           <p class="card" data-provider={provider.id}>
             You sign in with {provider.name}: your password and two-step sign-in are managed

@@ -1,12 +1,16 @@
 // The watch page: the player, the video's facts, and what to say while it is not playable yet.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api.js';
+import { ChannelLink } from '../components/ChannelLink.jsx';
+import { Comments } from '../components/Comments.jsx';
 import { CopyLink } from '../components/CopyLink.jsx';
 import { DownloadButton } from '../components/DownloadButton.jsx';
 import { ErrorMessage } from '../components/Field.jsx';
 import { Linkified } from '../components/Linkified.jsx';
+import { LikeButton } from '../components/LikeButton.jsx';
 import { Player } from '../components/player/Player.jsx';
+import { accountResume, browserResume } from '../components/player/resume.js';
 import { linkAtTime, parseStartTime } from '../components/player/startTime.js';
 import { VisibilityBadge } from '../components/VisibilityBadge.jsx';
 import { describeJob, formatDate, formatViews } from '../format.js';
@@ -87,6 +91,8 @@ export function Watch({ id }) {
   const [startAt] = useState(() => parseStartTime(query.t));
   const [theatre, toggleTheatre] = useTheatre();
   const videoRef = useRef(null);
+  // Signed in, where a video was left is kept with the account (any device); else in this browser.
+  const resumeStore = useMemo(() => (user ? accountResume(api) : browserResume), [user?.id]);
   // Fetching the video counts a view, so it is asked once per visit.
   const { data: video, error } = useLoader(
     (signal) => api(`/api/gallery/videos/${encodeURIComponent(id)}`, { signal }),
@@ -120,7 +126,8 @@ export function Watch({ id }) {
       {stream ? (
         <Player videoId={id} stream={stream} title={video.title} videoRef={videoRef}
           poster={stream.posterUrl || video.posterUrl} storyboardUrl={video.storyboardUrl}
-          theatre={theatre} onTheatre={toggleTheatre} startAt={startAt} />
+          theatre={theatre} onTheatre={toggleTheatre} startAt={startAt}
+          resumeStore={resumeStore} />
       ) : streamError ? (
         <div class="player placeholder"><ErrorMessage error={streamError} /></div>
       ) : (
@@ -129,13 +136,14 @@ export function Watch({ id }) {
       <div class="watch-info">
         <h1>{video.title}</h1>
         <p class="muted">
-          {video.owner && <span>{video.owner} · </span>}
+          {video.owner && <><ChannelLink username={video.owner} />{' · '}</>}
           <span data-testid="views">{formatViews(video.views)}</span>
           {' · '}
           <time dateTime={video.createdAt}>{formatDate(video.createdAt)}</time>
           <VisibilityBadge visibility={video.visibility} />
         </p>
         <div class="actions">
+          <LikeButton videoId={video.id} />
           <CopyLink path={sharePath} />
           {stream && (
             <CopyLink label="Copy link at current time"
@@ -147,6 +155,7 @@ export function Watch({ id }) {
         {video.description && (
           <p class="description"><Linkified text={video.description} /></p>
         )}
+        <Comments videoId={video.id} />
       </div>
     </section>
   );

@@ -72,6 +72,7 @@ def video_out(
         audio_codec=video.audio_codec,
         file_size=video.file_size,
         views=video.views,
+        comments_enabled=video.comments_enabled,
         thumbnail_url=links.url(THUMBNAIL_NAME) if links else None,
         poster_url=links.url(POSTER_NAME) if links else None,
         preview_url=links.url(PREVIEW_NAME) if links else None,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from videoforge.auth.deps import CurrentUser, OptionalUser
+from videoforge.auth.deps import CallerDep, CurrentUser, OptionalUser
 from videoforge.deps import CtxDep, DbDep
 from videoforge.gallery import service
 from videoforge.gallery.form_upload import OPENAPI_BODY, receive_upload
@@ -30,9 +30,9 @@ def list_videos(
     sort: Literal["", "newest", "oldest", "title", "views", "duration"] = "newest",
     mine: bool = False,
 ) -> VideoPage:
-    """Videos the asking user may see in listings: signed out, public ones; signed in, public
-    ones plus their own. Unlisted videos are listed to their owner (and admins) only;
-    `visibility=private` lists the caller's own private videos; `mine=true` only theirs."""
+    """The public gallery: public videos only, for everyone. `mine=true` lists the caller's
+    own videos (any visibility); `visibility=private` or `unlisted` the caller's own of that
+    kind (admins: every unlisted one)."""
     order: VideoSort = sort or "newest"
     return service.list_videos(
         db,
@@ -83,9 +83,12 @@ async def upload_video_alias(
 
 
 @router.get("/api/gallery/videos/{video_id}", response_model=VideoOut)
-def get_video(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> VideoOut:
-    """One video; counts a view unless the owner is looking. Private videos are 404 to others."""
-    return service.get_video(db, ctx, user, video_id)
+def get_video(
+    video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser, caller: CallerDep
+) -> VideoOut:
+    """One video; counts a view unless the owner is looking, once per viewer within a few
+    hours (not per page load). Private videos are 404 to others."""
+    return service.get_video(db, ctx, user, video_id, caller)
 
 
 @router.patch("/api/gallery/videos/{video_id}", response_model=VideoOut)
@@ -93,7 +96,8 @@ def get_video(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> Vide
 def update_video(
     video_id: str, body: VideoUpdate, ctx: CtxDep, db: DbDep, user: CurrentUser
 ) -> VideoOut:
-    """Change title, description or visibility (owner or admin). PUT is the original's verb."""
+    """Change title, description, visibility or whether comments are taken (owner or admin).
+    PUT is the original's verb."""
     return service.update_video(db, ctx, user, video_id, body)
 
 

@@ -27,6 +27,7 @@ class VideoUpdate(ApiModel):
     title: Title | None = None
     description: Description | None = None
     visibility: Visibility | None = None
+    comments_enabled: bool | None = None
 
 
 class UploadForm(ApiModel):
@@ -52,6 +53,7 @@ class VideoOut(ApiModel):
     audio_codec: str | None
     file_size: int
     views: int
+    comments_enabled: bool = Field(description="Whether the owner takes comments on it")
     thumbnail_url: str | None = Field(description="Signed media URL, once the video is ready")
     poster_url: str | None
     preview_url: str | None = Field(description="Signed animated WebP for hover, once ready")

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
 from videoforge.access import listable_filter, require_change, require_view
+from videoforge.auth.signin import Caller
 from videoforge.context import Context
 from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Unauthorized
@@ -18,6 +19,7 @@ from videoforge.gallery.present import describe_video, describe_videos
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
 from videoforge.jobs.status import Moves
 from videoforge.pagination import page_window, pagination
+from videoforge.social import views
 from videoforge.storage.layout import VideoFiles
 
 _ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -63,6 +65,9 @@ def _listable(user: User | None, visibility: str, mine: bool) -> ColumnElement[b
     condition = listable_filter(user)
     if mine and user is not None:
         condition = Video.user_id == user.id
+    elif not visibility:
+        # The public gallery: public videos only, whoever asks; one's own others are in My videos.
+        condition = condition & (Video.visibility == "public")
     if visibility:
         condition = condition & (Video.visibility == visibility)
     if visibility == "private":
@@ -77,18 +82,16 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def get_video(session: Session, ctx: Context, user: User | None, video_id: str) -> VideoOut:
-    """The video as the asking user may see it; a viewer other than the owner counts a view."""
+def get_video(
+    session: Session, ctx: Context, user: User | None, video_id: str, caller: Caller
+) -> VideoOut:
+    """The video as the asking user may see it; a viewer other than the owner counts a view,
+    once within social.views.VIEW_WINDOW."""
     video = require_view(user, session.get(Video, video_id))
     if user is None or user.id != video.user_id:
-        session.execute(
-            update(Video)
-            .where(Video.id == video.id)
-            # Keep updated_at: a view is not an edit.
-            .values(views=Video.views + 1, updated_at=Video.updated_at)
-        )
-        session.commit()
-        session.refresh(video)
+        viewer = views.viewer_key(user, caller, ctx.tokens.media_secret)
+        if views.record_view(session, video, viewer):
+            session.refresh(video)
     return describe_video(session, ctx, user, video)
 
 

@@ -1,4 +1,4 @@
-"""Where every stored file of a video lives: the one home of the store layout.
+"""Where every stored file lives, a video's and an avatar: the one home of the store layout.
 
     videos/{id}/
         source/{name}            the upload as received (never served)
@@ -10,6 +10,7 @@
         download.mp4             the MP4 download
         hls/master.m3u8          the adaptive master playlist
         hls/{rendition}/index.m3u8, init.mp4 or init_N.mp4, seg_00001.m4s, ...
+    avatars/{user id}.webp       an account's picture (its channel page)
 
 Paths inside a video's folder (`hls/master.m3u8`) are what media links name; store keys
 (`videos/{id}/hls/master.m3u8`) are what the store is asked for.
@@ -50,6 +51,14 @@ EXTRA_NAMES = (
 )
 
 MASTER_PATH = f"{HLS_DIR}/{MASTER_NAME}"  # relative to the video's folder
+
+
+AVATARS = "avatars/"
+
+
+def avatar_key(user_id: str) -> str:
+    """Where an account's avatar is kept."""
+    return safe_key(f"{AVATARS}{user_id}.webp")
 
 
 def rendition_playlist_path(rendition: str) -> str:

@@ -33,3 +33,27 @@ export const browserResume = {
     }
   },
 };
+
+// The same interface kept per account on the server (signed-in viewers): resumes on any device.
+// A failed call resumes nothing rather than breaking playback.
+const positionUrl = (videoId) => `/api/gallery/videos/${encodeURIComponent(videoId)}/position`;
+
+export function accountResume(api) {
+  return {
+    async get(videoId) {
+      try {
+        const { seconds } = await api(positionUrl(videoId));
+        return seconds > 0 ? seconds : null;
+      } catch {
+        return null;
+      }
+    },
+    async set(videoId, seconds) {
+      const rounded = Math.floor(seconds * 10) / 10;
+      await api(positionUrl(videoId), { method: 'PUT', json: { seconds: rounded } }).catch(() => {});
+    },
+    async clear(videoId) {
+      await api(positionUrl(videoId), { method: 'DELETE' }).catch(() => {});
+    },
+  };
+}
