@@ -12,8 +12,6 @@ import anyio
 import anyio.from_thread
 import anyio.to_thread
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
 from videoforge.context import Context
 from videoforge.db import User, new_id
@@ -21,7 +19,7 @@ from videoforge.errors import BadRequest, PayloadTooLarge
 from videoforge.gallery import ingest
 from videoforge.gallery.multipart import MAX_FIELD_BYTES, StreamingForm
 from videoforge.gallery.present import describe_video
-from videoforge.gallery.schemas import UploadForm, VideoOut
+from videoforge.gallery.schemas import VideoOut
 from videoforge.storage.layout import VideoFiles
 
 # Room for the multipart framing and the text fields on top of the file itself.
@@ -96,7 +94,7 @@ def _store_and_create(
         ctx.store.put_stream(key, form.file_chunks())
         if form.next_file() is not None:
             raise BadRequest("Send one file per upload.")
-        fields = _form_fields(form.fields)
+        fields = ingest.read_form(form.fields)
     except BaseException:
         ctx.store.delete_prefix(VideoFiles(video_id).prefix)
         raise
@@ -105,12 +103,3 @@ def _store_and_create(
     )
     with ctx.sessions() as session:
         return describe_video(session, ctx, user, video)
-
-
-def _form_fields(raw: dict[str, str]) -> UploadForm:
-    # An empty title or visibility means "use the default", as form clients send empty fields.
-    given = {name: value for name, value in raw.items() if name == "description" or value.strip()}
-    try:
-        return UploadForm.model_validate(given)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
