@@ -31,7 +31,8 @@ from videoforge.app import create_app
 from videoforge.config import load_settings
 from videoforge.context import Context, build_context
 from videoforge.db import User, Video
-from videoforge.streaming.revocation import MediaGate, media_gate
+from videoforge.streaming.deps import streaming_state
+from videoforge.streaming.revocation import MediaGate
 from videoforge.streaming.signing import Audience, media_url, read_media_token
 from videoforge.testing import postgres
 
@@ -106,11 +107,12 @@ def measure(name: str, database_url: str | None, requests: int, table: Table) ->
             assert client.get(url).status_code == 200
 
         # Alternating rounds, medians: the machine's other load shifts both ways alike.
-        shipped, allow_all = media_gate(ctx), AllowAll(ctx.sessions)
+        state = streaming_state(client.app)  # type: ignore[arg-type]
+        shipped, allow_all = state.gate, AllowAll(ctx.sessions)
         timings: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for _ in range(ROUNDS):
             for way, gate in (("after", shipped), ("before", allow_all)):
-                ctx.extras["streaming.gate"] = gate
+                state.gate = gate
                 timings[way].append(per_call_us(fetch, requests // ROUNDS))
         before, after = (
             tuple(statistics.median(t[i] for t in timings[way]) for i in (0, 1))

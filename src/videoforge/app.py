@@ -18,7 +18,7 @@ from videoforge.health import router as health_router
 from videoforge.logs import RequestIdMiddleware
 from videoforge.metrics import router as metrics_router
 from videoforge.request_checks import RequestChecks
-from videoforge.roles import Services, enabled_roles
+from videoforge.roles import Services, enabled_roles, keep_state
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,10 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ctx = context or build_context(settings)
-        app.state.ctx = ctx
+        ctx = context
+        if ctx is None:
+            ctx = build_context(settings)
+            keep_state(app.state, ctx, enabled)
         services = Services(ctx, enabled)
         services.start()
         log.info("VideoForge started with roles: %s", ", ".join(r.name for r in enabled))
@@ -47,6 +49,10 @@ def create_app(settings: Settings, context: Context | None = None) -> FastAPI:
         description="Upload videos, transcode them to adaptive HLS, list and stream them.",
         lifespan=lifespan,
     )
+    if context is not None:
+        # Here rather than in the lifespan, which Mangum runs around every Lambda invocation:
+        # the roles' state (caches, signers) lives as long as the context it was built from.
+        keep_state(app.state, context, enabled)
     install_error_handlers(app)
     app.add_middleware(RequestChecks)
     app.add_middleware(RequestIdMiddleware)

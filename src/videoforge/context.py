@@ -1,8 +1,12 @@
-"""Everything a process builds once from its settings, handed to handlers through dependencies."""
+"""Everything a process builds once from its settings, handed to handlers through dependencies.
+
+What only one role keeps (the media gate, the CDN signer, upload thread pools, the sign-in
+provider) is that role's typed state instead, built from this context (roles.py): this module
+sits below the roles' packages and names none of their types."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +31,6 @@ class Context:
     tokens: TokenIssuer
     ffmpeg: str
     mailer: Mailer
-    extras: dict[str, object] = field(default_factory=dict)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,5 +1,7 @@
 """Each role: its spec (name, URL prefixes, peer-URL setting, needs; see role_specs.py for why
-that part lives low), the routers that answer under those prefixes and its background services.
+that part lives low), the routers that answer under those prefixes, its background services and
+the state its handlers keep for the life of the process (caches, signers, thread pools: typed,
+one object per role, kept on app.state under the role's name; streaming/deps.py says why).
 
 Roles: gateway (public entry: the web app, and forwarding to the roles that run in other
 processes), auth, gallery (videos, uploads, jobs API), streaming (playlists, segments, pictures)
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from fastapi import APIRouter
+from starlette.datastructures import State
 
 from videoforge.config import Settings
 from videoforge.context import Context
@@ -33,6 +36,7 @@ class Role:
     spec: RoleSpec
     routers: Callable[[Settings], list[APIRouter]] = lambda settings: []
     services: Callable[[Context], list[Service]] = lambda ctx: []
+    state: Callable[[Context], object] | None = None
 
     @property
     def name(self) -> str:
@@ -70,6 +74,24 @@ def _streaming(settings: Settings) -> list[APIRouter]:
     return [router]
 
 
+def _auth_state(ctx: Context) -> object:
+    from videoforge.auth.deps import AuthState
+
+    return AuthState.build(ctx)
+
+
+def _gallery_state(ctx: Context) -> object:
+    from videoforge.gallery.deps import GalleryState
+
+    return GalleryState()
+
+
+def _streaming_state(ctx: Context) -> object:
+    from videoforge.streaming.deps import StreamingState
+
+    return StreamingState.build(ctx)
+
+
 def _workers(ctx: Context) -> list[Service]:
     """The transcoding workers, their presence heartbeat and, on ECS, scale-in protection.
     In stopping order: the pool first, so its jobs are handed back before the rest ends."""
@@ -94,9 +116,9 @@ def _workers(ctx: Context) -> list[Service]:
 ROLES: dict[str, Role] = {
     role.name: role
     for role in (
-        Role(AUTH, _auth),
-        Role(GALLERY, _gallery),
-        Role(STREAMING, _streaming),
+        Role(AUTH, _auth, state=_auth_state),
+        Role(GALLERY, _gallery, state=_gallery_state),
+        Role(STREAMING, _streaming, state=_streaming_state),
         Role(PROCESSOR, services=_workers),
         Role(GATEWAY, _gateway),
     )
@@ -106,6 +128,14 @@ ROLES: dict[str, Role] = {
 def enabled_roles(settings: Settings) -> list[Role]:
     """The roles this process runs, in mounting order."""
     return [role for role in ROLES.values() if role.name in settings.enabled_roles]
+
+
+def keep_state(app_state: State, ctx: Context, roles: Iterable[Role]) -> None:
+    """Hand the context, and each role's state built from it, to the handlers (app.state)."""
+    app_state.ctx = ctx
+    for role in roles:
+        if role.state is not None:
+            setattr(app_state, role.name, role.state(ctx))
 
 
 class Services:

@@ -8,7 +8,7 @@ default): helpers in tests/auth/helpers.py confirm with the mailed code.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from videoforge.auth.deps import AuthState
 from videoforge.auth.routes import router
 from videoforge.config import Settings, load_settings
 from videoforge.db import Base, make_engine, make_sessionmaker
@@ -32,7 +33,6 @@ class AuthContext:
     sessions: sessionmaker[Session]
     tokens: TokenIssuer
     mailer: LogMailer
-    extras: dict[str, object] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -66,6 +66,7 @@ def auth_client(auth_ctx: AuthContext) -> Iterator[TestClient]:
     install_error_handlers(app)
     app.include_router(router)
     app.state.ctx = auth_ctx
+    app.state.auth = AuthState.build(auth_ctx)  # type: ignore[arg-type]
     with TestClient(app) as client:
         yield client
 

@@ -20,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.oidc_provider import QUIET_AUTHLIB, Provider, User, running_provider
+from videoforge.auth.deps import AuthState
 from videoforge.config import SettingsError, load_settings
 from videoforge.security.tokens import TokenIssuer
 from videoforge.testing.server import free_port
@@ -42,11 +43,11 @@ def provider() -> Iterator[Provider]:
         yield running
 
 
-def configure(auth_ctx: AuthContext, **settings: Any) -> None:
+def configure(client: TestClient, auth_ctx: AuthContext, **settings: Any) -> None:
     """Give the auth app these settings, as a fresh process would read them."""
     auth_ctx.settings = load_settings(data_dir=auth_ctx.settings.data_dir, **settings)
     auth_ctx.tokens = TokenIssuer.from_settings(auth_ctx.settings)
-    auth_ctx.extras.clear()
+    client.app.state.auth = AuthState.build(auth_ctx)  # type: ignore[arg-type, attr-defined]
 
 
 def test_without_a_provider_only_passwords_are_offered(auth_client: TestClient) -> None:
@@ -58,7 +59,7 @@ def test_without_a_provider_only_passwords_are_offered(auth_client: TestClient) 
 def test_an_oidc_issuer_is_described_from_its_discovery_document(
     auth_client: TestClient, auth_ctx: AuthContext, provider: Provider
 ) -> None:
-    configure(auth_ctx, oidc_issuer=provider.url, oidc_client_id="videoforge-web")
+    configure(auth_client, auth_ctx, oidc_issuer=provider.url, oidc_client_id="videoforge-web")
     answer = auth_client.get("/api/auth/providers")
     assert answer.status_code == 200, answer.text
     assert answer.json()["providers"] == [
@@ -84,6 +85,7 @@ def test_cognito_sign_in_goes_through_the_hosted_ui(
     auth_client: TestClient, auth_ctx: AuthContext
 ) -> None:
     configure(
+        auth_client,
         auth_ctx,
         cognito_user_pool_id="eu-west-1_AbC",
         cognito_client_id="app-client",
@@ -111,9 +113,11 @@ def test_cognito_sign_in_goes_through_the_hosted_ui(
 def test_a_provider_without_a_sign_in_client_only_has_its_tokens_accepted(
     auth_client: TestClient, auth_ctx: AuthContext, provider: Provider
 ) -> None:
-    configure(auth_ctx, cognito_user_pool_id="eu-west-1_AbC", cognito_client_id="app-client")
+    configure(
+        auth_client, auth_ctx, cognito_user_pool_id="eu-west-1_AbC", cognito_client_id="app-client"
+    )
     assert auth_client.get("/api/auth/providers").json()["providers"] == []
-    configure(auth_ctx, oidc_issuer=provider.url)
+    configure(auth_client, auth_ctx, oidc_issuer=provider.url)
     assert auth_client.get("/api/auth/providers").json()["providers"] == []
 
 
@@ -121,7 +125,13 @@ def test_an_unreachable_issuer_is_a_clear_503(
     auth_client: TestClient, auth_ctx: AuthContext
 ) -> None:
     issuer = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    configure(auth_ctx, oidc_issuer=issuer, oidc_client_id="web", oidc_provider_name="Example ID")
+    configure(
+        auth_client,
+        auth_ctx,
+        oidc_issuer=issuer,
+        oidc_client_id="web",
+        oidc_provider_name="Example ID",
+    )
     answer = auth_client.get("/api/auth/providers")
     assert answer.status_code == 503
     error = answer.json()["error"]
@@ -161,7 +171,7 @@ def wrong_discovery() -> Iterator[str]:
 def test_a_discovery_document_for_another_issuer_is_refused(
     auth_client: TestClient, auth_ctx: AuthContext, wrong_discovery: str
 ) -> None:
-    configure(auth_ctx, oidc_issuer=wrong_discovery, oidc_client_id="web")
+    configure(auth_client, auth_ctx, oidc_issuer=wrong_discovery, oidc_client_id="web")
     answer = auth_client.get("/api/auth/providers")
     assert answer.status_code == 503
     message = answer.json()["error"]["message"]
@@ -238,7 +248,9 @@ def pkce_sign_in(provider: Provider, client_id: str) -> dict[str, Any]:
 def test_the_providers_access_token_works_with_the_api(
     auth_client: TestClient, auth_ctx: AuthContext, provider: Provider
 ) -> None:
-    configure(auth_ctx, oidc_issuer=provider.url, oidc_client_id="web", oidc_audience="web")
+    configure(
+        auth_client, auth_ctx, oidc_issuer=provider.url, oidc_client_id="web", oidc_audience="web"
+    )
     tokens = pkce_sign_in(provider, "web")
     me = auth_client.get("/api/auth/me", headers=bearer(tokens["access_token"]))
     assert me.status_code == 200, me.text

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from tests.conftest import bearer, register
 from tests.security.conftest import PASSWORD, add_ready_video, context
 from videoforge.auth import service
-from videoforge.streaming.revocation import CACHE_SECONDS, REVOCATION_SECONDS, media_gate
+from videoforge.streaming.deps import streaming_state
+from videoforge.streaming.revocation import CACHE_SECONDS, REVOCATION_SECONDS
 
 HIDDEN = "No video with this id exists, or it is private."
 
@@ -54,7 +55,7 @@ class Scene:
 @pytest.fixture
 def scene(client: TestClient) -> Scene:
     clock = Clock()
-    media_gate(context(client)).clock = clock
+    streaming_state(client.app).gate.clock = clock  # type: ignore[arg-type]
     with context(client).sessions() as db:
         service.create_user(
             db, username="root", email="root@example.com", password=PASSWORD, role="admin"

@@ -24,7 +24,8 @@ from videoforge.config import Settings, SettingsError, load_settings
 from videoforge.context import Context
 from videoforge.db import User, Video
 from videoforge.storage.s3 import S3Store
-from videoforge.streaming.revocation import CACHE_SECONDS, REDIRECT_SECONDS, media_gate
+from videoforge.streaming.deps import streaming_state
+from videoforge.streaming.revocation import CACHE_SECONDS, REDIRECT_SECONDS
 from videoforge.streaming.signing import media_url
 from videoforge.testing.aws import CREDENTIALS, MotoServer, unique_name
 
@@ -127,7 +128,7 @@ def test_presigned_urls_live_as_long_as_the_link_within_bounds(streaming: TestCl
 def test_a_video_made_private_stops_redirecting_to_the_bucket(streaming: TestClient) -> None:
     ctx = context(streaming)
     clock = [1000.0]
-    media_gate(ctx).clock = lambda: clock[0]
+    streaming_state(streaming.app).gate.clock = lambda: clock[0]  # type: ignore[arg-type]
     segment = link(streaming, "hls/360p/seg_00001.m4s")
     assert streaming.get(segment, follow_redirects=False).status_code == 307
     with ctx.sessions() as db:

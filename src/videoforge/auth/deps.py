@@ -1,22 +1,29 @@
 """Who is asking: CurrentUser (signed in, else 401), OptionalUser (None when signed out),
-AdminUser (admin role, else 403), and CallerDep (their address and user agent).
+AdminUser (admin role, else 403), and CallerDep (their address and user agent). And AuthDep:
+what the auth role keeps for the life of its process (why a state object per role:
+streaming/deps.py).
 
 Bearer tokens are ours (security/tokens.py) or, when one is configured, an external identity
 provider's (security/external.py), told apart by their issuer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.applications import Starlette
 
 from videoforge.auth.external import link_user
+from videoforge.auth.providers import SignInProvider
 from videoforge.auth.signin import Caller
+from videoforge.context import Context
 from videoforge.db import AuthSession, User
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import Forbidden, Unauthorized
+from videoforge.role_specs import AUTH
 
 _bearer = HTTPBearer(auto_error=False)
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
@@ -74,3 +81,26 @@ def caller(request: Request) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
+
+
+@dataclass
+class AuthState:
+    # Where the web app signs in besides a password, if anywhere; it keeps the issuer's
+    # discovery document cached.
+    sign_in: SignInProvider | None
+
+    @classmethod
+    def build(cls, ctx: Context) -> AuthState:
+        return cls(SignInProvider.from_settings(ctx.settings))
+
+
+def auth_state(app: Starlette) -> AuthState:
+    state: AuthState = getattr(app.state, AUTH.name)
+    return state
+
+
+def _auth_state(request: Request) -> AuthState:
+    return auth_state(request.app)
+
+
+AuthDep = Annotated[AuthState, Depends(_auth_state)]

@@ -12,8 +12,6 @@ import anyio
 import anyio.from_thread
 import anyio.to_thread
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
 from videoforge.context import Context
 from videoforge.db import User, new_id
@@ -21,13 +19,8 @@ from videoforge.errors import BadRequest, PayloadTooLarge
 from videoforge.gallery import ingest
 from videoforge.gallery.multipart import MAX_FIELD_BYTES, StreamingForm
 from videoforge.gallery.present import describe_video
-from videoforge.gallery.schemas import UploadForm, VideoOut
+from videoforge.gallery.schemas import VideoOut
 from videoforge.storage.layout import VideoFiles
-
-# Each upload in progress holds a worker thread. They get a pool of their own, so that many slow
-# uploads cannot take the threads every other (synchronous) request needs.
-UPLOAD_THREADS = 64
-_LIMITER_KEY = "gallery.upload_threads"
 
 # Room for the multipart framing and the text fields on top of the file itself.
 _FORM_OVERHEAD_BYTES = 4 * MAX_FIELD_BYTES + 64 * 1024
@@ -54,7 +47,10 @@ OPENAPI_BODY = {
 }
 
 
-async def receive_upload(request: Request, ctx: Context, user: User) -> VideoOut:
+async def receive_upload(
+    request: Request, ctx: Context, user: User, threads: anyio.CapacityLimiter
+) -> VideoOut:
+    """Receive the upload in one of `threads` (the gallery's own pool, gallery/deps.py)."""
     limit = ctx.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + _FORM_OVERHEAD_BYTES:
@@ -62,16 +58,8 @@ async def receive_upload(request: Request, ctx: Context, user: User) -> VideoOut
     content_type = request.headers.get("content-type", "")
     pull = _puller(request.stream())
     return await anyio.to_thread.run_sync(
-        _store_and_create, ctx, user, content_type, pull, limiter=_upload_limiter(ctx)
+        _store_and_create, ctx, user, content_type, pull, limiter=threads
     )
-
-
-def _upload_limiter(ctx: Context) -> anyio.CapacityLimiter:
-    # Made on first use, inside the running event loop it belongs to.
-    limiter = ctx.extras.get(_LIMITER_KEY)
-    if not isinstance(limiter, anyio.CapacityLimiter):
-        limiter = ctx.extras[_LIMITER_KEY] = anyio.CapacityLimiter(UPLOAD_THREADS)
-    return limiter
 
 
 def _puller(body: AsyncIterator[bytes]) -> Callable[[], bytes | None]:
@@ -106,7 +94,7 @@ def _store_and_create(
         ctx.store.put_stream(key, form.file_chunks())
         if form.next_file() is not None:
             raise BadRequest("Send one file per upload.")
-        fields = _form_fields(form.fields)
+        fields = ingest.read_form(form.fields)
     except BaseException:
         ctx.store.delete_prefix(VideoFiles(video_id).prefix)
         raise
@@ -115,12 +103,3 @@ def _store_and_create(
     )
     with ctx.sessions() as session:
         return describe_video(session, ctx, user, video)
-
-
-def _form_fields(raw: dict[str, str]) -> UploadForm:
-    # An empty title or visibility means "use the default", as form clients send empty fields.
-    given = {name: value for name, value in raw.items() if name == "description" or value.strip()}
-    try:
-        return UploadForm.model_validate(given)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None

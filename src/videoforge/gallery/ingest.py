@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from videoforge.context import Context
 from videoforge.db import Job, User, Video
@@ -38,6 +41,21 @@ def check_filename(name: str | None) -> str:
     if "/" in name or "\\" in name or ".." in name:
         raise BadRequest(PATH_NAME)
     return name.strip()
+
+
+def read_form(fields: Mapping[str, str]) -> UploadForm:
+    """The title, description and visibility sent with an upload, from multipart form fields
+    or tus metadata alike (anything else is ignored); 422, as for a JSON body, when one is not
+    valid. An empty title or visibility means "use the default", as form clients send them."""
+    given = {
+        name: fields[name]
+        for name in UploadForm.model_fields
+        if name in fields and (name == "description" or fields[name].strip())
+    }
+    try:
+        return UploadForm.model_validate(given)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
 
 
 def storage_name(filename: str) -> str:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from videoforge.auth.deps import CallerDep, CurrentUser, OptionalUser
 from videoforge.deps import CtxDep, DbDep
 from videoforge.gallery import service
+from videoforge.gallery.deps import GalleryDep
 from videoforge.gallery.form_upload import OPENAPI_BODY, receive_upload
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
 from videoforge.pagination import PageNumber, PageSize
@@ -58,14 +59,16 @@ def list_videos(
         415: {"description": "Not a video or audio file"},
     },
 )
-async def upload_video(request: Request, ctx: CtxDep, db: DbDep, user: CurrentUser) -> VideoOut:
+async def upload_video(
+    request: Request, ctx: CtxDep, gallery: GalleryDep, db: DbDep, user: CurrentUser
+) -> VideoOut:
     """Upload a video as multipart/form-data (`file`, `title`, `description`, `visibility`).
 
     Answers 202 with the video (status `queued`) and its `jobId`; follow the job at
     /api/jobs/{jobId}/events. Large files are better sent resumably to /api/gallery/uploads/.
     """
     db.close()  # the sign-in check is done: hold no transaction open while the body streams
-    return await receive_upload(request, ctx, user)
+    return await receive_upload(request, ctx, user, gallery.form_uploads)
 
 
 @router.post(
@@ -76,10 +79,10 @@ async def upload_video(request: Request, ctx: CtxDep, db: DbDep, user: CurrentUs
     include_in_schema=False,
 )
 async def upload_video_alias(
-    request: Request, ctx: CtxDep, db: DbDep, user: CurrentUser
+    request: Request, ctx: CtxDep, gallery: GalleryDep, db: DbDep, user: CurrentUser
 ) -> VideoOut:
     """The original's upload path; same as POST /api/gallery/videos."""
-    return await upload_video(request, ctx, db, user)
+    return await upload_video(request, ctx, gallery, db, user)
 
 
 @router.get("/api/gallery/videos/{video_id}", response_model=VideoOut)

@@ -29,7 +29,6 @@ from typing import Any
 import anyio
 import anyio.from_thread
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import CursorResult
 from starlette.requests import ClientDisconnect
@@ -38,7 +37,6 @@ from videoforge.context import Context
 from videoforge.db import TusUpload, User, Video, new_id, utcnow
 from videoforge.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, VideoForgeError
 from videoforge.gallery import ingest
-from videoforge.gallery.schemas import UploadForm
 from videoforge.gallery.tus_protocol import ChecksumMismatch, Gone, Locked
 from videoforge.storage import AppendBusy, AppendState
 
@@ -64,18 +62,6 @@ class Written:
 # Creating, finding, forgetting ------------------------------------------------------------
 
 
-def upload_form(metadata: dict[str, str]) -> UploadForm:
-    given = {
-        name: metadata[name]
-        for name in ("title", "description", "visibility")
-        if name in metadata and (name == "description" or metadata[name].strip())
-    }
-    try:
-        return UploadForm.model_validate(given)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
-
-
 def filename_of(metadata: dict[str, str]) -> str:
     """The file's name: `filename` (tus-js-client, tuspy) or `name` (Uppy sends both)."""
     return ingest.check_filename(metadata.get("filename") or metadata.get("name"))
@@ -85,7 +71,7 @@ def create(ctx: Context, user: User, length: int, metadata: dict[str, str]) -> T
     """Check a new upload before any byte arrives, then record it."""
     ingest.check_size(ctx, length)
     filename = filename_of(metadata)
-    upload_form(metadata)
+    ingest.read_form(metadata)
     upload_id, video_id = new_id(), new_id()
     state = ctx.store.start_append(ingest.source_key(video_id, filename), f"tus/{upload_id}")
     now = utcnow()
@@ -353,7 +339,7 @@ def finish(ctx: Context, lease: Lease, upload: TusUpload, state: AppendState) ->
                 video_id=upload.video_id,
                 key=state.key,
                 filename=filename_of(metadata),
-                form=upload_form(metadata),
+                form=ingest.read_form(metadata),
             )
         except (VideoForgeError, RequestValidationError):
             _forget(ctx, upload, state)

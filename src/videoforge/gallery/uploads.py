@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio
 import anyio.to_thread
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response
 
@@ -32,6 +31,7 @@ from videoforge.db import TusUpload, User
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, PayloadTooLarge
 from videoforge.gallery import tus_uploads
+from videoforge.gallery.deps import GalleryDep
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import VideoOut
 from videoforge.gallery.tus_protocol import (
@@ -48,9 +48,6 @@ from videoforge.gallery.tus_protocol import (
 )
 
 TUS_PREFIX = "/api/gallery/uploads"
-# Threads that receive PATCH bodies, apart from the pool sync routes use: slow uploads must
-# never starve the rest of the API (health checks included).
-MAX_RECEIVING = 200
 
 
 def _signed_in(user: CurrentUser, db: DbDep) -> User:
@@ -59,13 +56,6 @@ def _signed_in(user: CurrentUser, db: DbDep) -> User:
 
 
 SignedIn = Annotated[User, Depends(_signed_in)]
-
-
-def _receivers(ctx: Context) -> anyio.CapacityLimiter:
-    limiter = ctx.extras.get("tus_receivers")
-    if not isinstance(limiter, anyio.CapacityLimiter):
-        limiter = ctx.extras["tus_receivers"] = anyio.CapacityLimiter(MAX_RECEIVING)
-    return limiter
 
 
 def _upload_headers(upload: TusUpload, offset: int | None = None) -> dict[str, str]:
@@ -158,7 +148,9 @@ def tus_head(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) -> Respon
 
 
 @router.patch(f"{TUS_PREFIX}/{{uuid}}", status_code=204, response_class=Response)
-async def tus_patch(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) -> Response:
+async def tus_patch(
+    uuid: str, request: Request, ctx: CtxDep, gallery: GalleryDep, user: SignedIn
+) -> Response:
     """Send bytes from `Upload-Offset` (Content-Type application/offset+octet-stream).
 
     Refused requests (412, 415, 400, 409, 413, 423, 460) store nothing; 413 when the body is
@@ -178,7 +170,7 @@ async def tus_patch(uuid: str, request: Request, ctx: CtxDep, user: SignedIn) ->
         raise BadRequest("The body holds more bytes than the upload's Upload-Length.")
     body = tus_uploads.Body(request.stream(), max(0, upload.length - offset), max_chunk)
     written = await anyio.to_thread.run_sync(
-        tus_uploads.receive, ctx, upload, offset, body, checksum, limiter=_receivers(ctx)
+        tus_uploads.receive, ctx, upload, offset, body, checksum, limiter=gallery.tus_receivers
     )
     answer = {
         "Tus-Resumable": TUS_VERSION,

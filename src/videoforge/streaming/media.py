@@ -28,17 +28,17 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse
 
-from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
 from videoforge.media.hls import is_finished, is_media_playlist
 from videoforge.storage import ObjectStore
-from videoforge.storage.capabilities import KeyPrefix, PresignedReads
+from videoforge.storage.capabilities import PresignedReads
 from videoforge.storage.content_types import content_type
 from videoforge.storage.layout import DOWNLOAD_NAME, SOURCE_DIR, VideoFiles
 from videoforge.streaming.cdn import CdnLinks
+from videoforge.streaming.deps import StreamingDep
 from videoforge.streaming.hls import start_at_beginning
-from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED, media_gate
+from videoforge.streaming.revocation import REDIRECT_SECONDS, REVOKED
 from videoforge.streaming.signing import MediaToken, read_media_token
 
 INVALID_LINK = "This link has expired or is not valid for this video."
@@ -47,7 +47,6 @@ NO_SUCH_FILE = "This video has no such file."
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
-_CDN_KEY = "streaming.cdn"
 # Presigned store and CloudFront URLs last as long as the media link, within these bounds: at
 # most REDIRECT_SECONDS, so that revoking a link also ends the URLs it was redirected to in time.
 PRESIGNED_MIN_SECONDS = 5
@@ -89,18 +88,21 @@ MEDIA_PATH = "/media/{video_id}/{token}/{path:path}"
 
 
 @router.api_route(MEDIA_PATH, methods=["GET", "HEAD"], include_in_schema=False)
-def serve_media(video_id: str, token: str, path: str, request: Request, ctx: CtxDep) -> Response:
+def serve_media(
+    video_id: str, token: str, path: str, request: Request, ctx: CtxDep, streaming: StreamingDep
+) -> Response:
     media_token = read_media_token(ctx.tokens.media_secret, video_id, token)
     if media_token is None:
         raise Forbidden(INVALID_LINK, code="invalid_media_link")
     key = _servable_key(video_id, path)
-    if not media_gate(ctx).allows(video_id, media_token.audience):
+    if not streaming.gate.allows(video_id, media_token.audience):
         raise NotFound(REVOKED)
     if key.endswith(".m3u8"):
         return _playlist(ctx.store, key, request.headers)
     save_as = download_name(request.query_params.get("name")) if path == DOWNLOAD_NAME else None
     if isinstance(ctx.store, PresignedReads):
-        return _presigned(ctx, key, request, _presigned_seconds(media_token), save_as)
+        expires = _presigned_seconds(media_token)
+        return _presigned(ctx.store, streaming.cdn, key, request, expires, save_as)
     return _file(ctx.store, key, request.headers, save_as)
 
 
@@ -208,23 +210,18 @@ def _presigned_seconds(token: MediaToken) -> int:
     return min(max(token.seconds_left(), PRESIGNED_MIN_SECONDS), PRESIGNED_MAX_SECONDS)
 
 
-def _cdn(ctx: Context) -> CdnLinks | None:
-    """The CloudFront signer, when a CDN is configured (read once per process)."""
-    if _CDN_KEY not in ctx.extras:
-        prefix = ctx.store.prefix if isinstance(ctx.store, KeyPrefix) else ""
-        ctx.extras[_CDN_KEY] = CdnLinks.from_settings(ctx.settings, prefix)
-    cdn = ctx.extras[_CDN_KEY]
-    return cdn if isinstance(cdn, CdnLinks) else None
-
-
 def _presigned(
-    ctx: Context, key: str, request: Request, expires: int, save_as: str | None = None
+    store: ObjectStore,
+    cdn: CdnLinks | None,
+    key: str,
+    request: Request,
+    expires: int,
+    save_as: str | None = None,
 ) -> Response:
     """Segments, init files and pictures come from the bucket itself: a 307 to a presigned URL,
     or to a CloudFront signed URL when a CDN is configured (Range and conditional headers go
     along with the redirected request). HEAD is answered here, because a presigned GET URL is
     not valid for HEAD."""
-    store = ctx.store
     if request.method == "HEAD":
         try:
             stored = store.stat(key)
@@ -238,7 +235,6 @@ def _presigned(
         }
         return Response(status_code=200, headers=headers)
     assert isinstance(store, PresignedReads)
-    cdn = _cdn(ctx)
     if cdn is not None:
         location = cdn.url(key, expires)
     else:

@@ -16,16 +16,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import User, Video
 from videoforge.streaming.signing import Audience
-
-if TYPE_CHECKING:
-    from videoforge.context import Context
 
 REVOCATION_SECONDS = 60
 CACHE_SECONDS = 15
@@ -100,14 +96,3 @@ class MediaGate:
                 self._cache.clear()
             self._cache[video_id] = (now + self.cache_seconds, state)
         return state
-
-
-_GATE_KEY = "streaming.gate"
-
-
-def media_gate(ctx: Context) -> MediaGate:
-    """This process's gate (made on first use; its cache lives as long as the context)."""
-    gate = ctx.extras.get(_GATE_KEY)
-    if not isinstance(gate, MediaGate):
-        gate = ctx.extras[_GATE_KEY] = MediaGate(ctx.sessions)
-    return gate

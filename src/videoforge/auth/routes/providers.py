@@ -9,12 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from videoforge.api_model import ApiModel
-from videoforge.auth.providers import SignInProvider
-from videoforge.deps import CtxDep
+from videoforge.auth.deps import AuthDep
 
 router = APIRouter(tags=["auth"])
-
-_PROVIDER_KEY = "auth.sign_in_provider"
 
 
 class ProviderOut(ApiModel):
@@ -34,21 +31,13 @@ class SignInOptions(ApiModel):
     providers: list[ProviderOut]
 
 
-def _provider(ctx: CtxDep) -> SignInProvider | None:
-    """Built once per process, so the discovery document is cached with it."""
-    if _PROVIDER_KEY not in ctx.extras:
-        ctx.extras[_PROVIDER_KEY] = SignInProvider.from_settings(ctx.settings)
-    found = ctx.extras[_PROVIDER_KEY]
-    return found if isinstance(found, SignInProvider) else None
-
-
 @router.get("/api/auth/providers", response_model=SignInOptions)
-def providers(ctx: CtxDep, response: Response) -> SignInOptions:
+def providers(auth: AuthDep, response: Response) -> SignInOptions:
     """Where the web app may send people to sign in: Cognito's hosted UI or an OIDC issuer,
     with the endpoints for an authorization code + PKCE sign-in by a public client (register
     `https://<this host>/auth/callback` as its callback URL). `providers` is empty when none is
     configured. 503 `identity_provider_unavailable` when the issuer's discovery cannot be read."""
-    provider = _provider(ctx)
+    provider = auth.sign_in
     found = []
     if provider is not None:
         endpoints = provider.endpoints()  # may raise ServiceUnavailable
