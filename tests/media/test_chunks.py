@@ -88,7 +88,7 @@ def test_bad_lengths_are_refused() -> None:
 
 
 def _probe(audio_rate: int | None = 48000) -> ProbeResult:
-    from videoforge.media.probe import AudioTrack
+    from videoforge.media.facts import AudioTrack
 
     tracks = () if audio_rate is None else (AudioTrack(1, "aac", 2, audio_rate, default=True),)
     return ProbeResult(
