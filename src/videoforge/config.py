@@ -239,6 +239,16 @@ class Settings(BaseSettings):
         le=30,
         description="HLS segment length; short segments start playback sooner",
     )
+    chunk_threshold_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Videos longer than this are split into chunks any worker can encode",
+    )
+    chunk_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Target chunk length, rounded to whole segments",
+    )
     ladder: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [2160, 1440, 1080, 720, 480, 360, 240],
         description="Rung heights (short side), highest first",
@@ -354,6 +364,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"segment_seconds must be a multiple of keyframe_seconds ({keyframe}), "
                 "because HLS cuts segments only at keyframes"
+            )
+        return value
+
+    @field_validator("chunk_seconds")
+    @classmethod
+    def _chunks_hold_segments(cls, value: float, info: ValidationInfo) -> float:
+        segment = info.data.get("segment_seconds")
+        if segment and value < segment:
+            raise ValueError(
+                f"chunk_seconds must be at least segment_seconds ({segment}), "
+                "because a chunk is a whole number of segments"
             )
         return value
 

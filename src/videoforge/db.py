@@ -218,7 +218,7 @@ class VideoLike(Base):
 
 
 class VideoView(Base):
-    """A counted view, kept only for the de-duplication window (social/views.py). `viewer` is
+    """A counted view, kept only for the de-duplication window (gallery/views.py). `viewer` is
     "user:<id>" or "anon:<salted hash>": never an address."""
 
     __tablename__ = "video_views"
@@ -260,6 +260,34 @@ class Job(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A split job (scale-out transcoding): its current encode (parts/{encode_id}/ in the
+    # store), the encode whose final step was handed out (exactly once), and how many chunks
+    # the growing playlists list (they only ever grow).
+    encode_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    finish_sent_for: Mapped[str | None] = mapped_column(String(32), default=None)
+    published_chunks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class JobTask(Base):
+    """One task of a split job: a chunk of the video (kind "chunk", index 0, 1, ...) or the
+    whole file's audio (kind "audio", index -1). Its status moves as jobs.status.Moves allows;
+    `message` is the queue message that runs it, sent again when the job resumes."""
+
+    __tablename__ = "job_tasks"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    encode_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    index: Mapped[int] = mapped_column(Integer)
+    start_seconds: Mapped[float] = mapped_column(Float)
+    end_seconds: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16))  # a jobs.status.JobStatus, set by its maker
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    eta_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class QueueMessage(Base):

@@ -14,7 +14,7 @@ from tests.processor.conftest import Upload
 from videoforge.context import Context
 from videoforge.media import hls
 from videoforge.media.rung import Rung
-from videoforge.processor import tasks
+from videoforge.processor import whole
 from videoforge.processor.verify import (
     Ladder,
     LadderIncomplete,
@@ -98,7 +98,7 @@ def test_a_rendition_that_does_not_decode_fails_the_job_for_good(
         segments[-1].write_bytes(b"\x00\x00\x00\x10moof" + b"\xff" * 4000)
         return complete_master(out_dir, ladder)
 
-    monkeypatch.setattr(tasks, "complete_master", damage_then_complete)
+    monkeypatch.setattr(whole, "complete_master", damage_then_complete)
     job = upload(make_clip(ffmpeg, tmp_path / "clip.mp4", seconds=3))
 
     with pytest.raises(PermanentJobError, match="the 240p rendition does not decode"):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from tests.conftest import bearer, register
 from tests.gallery.conftest import add_video, context_of, user_id
 from videoforge.db import VideoView, utcnow
-from videoforge.social.views import VIEW_WINDOW
+from videoforge.gallery.views import VIEW_WINDOW
 
 
 def test_likes_are_one_per_account_and_idempotent(client: TestClient) -> None:

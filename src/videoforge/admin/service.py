@@ -14,10 +14,10 @@ from videoforge.admin.schemas import (
     UserStorage,
 )
 from videoforge.auth import mfa, service
-from videoforge.db import Job, User, Video
+from videoforge.db import Job, JobTask, User, Video
 from videoforge.errors import BadRequest, NotFound
 from videoforge.jobs.queueing import requeue_job
-from videoforge.jobs.status import JobStatus, Moves, apply
+from videoforge.jobs.status import JobStatus, Moves, apply, can
 from videoforge.pagination import page_window, pagination
 from videoforge.queue.base import JobQueue
 
@@ -80,6 +80,9 @@ def redrive(db: Session, *, queue: JobQueue, ids: list[str] | None) -> int:
             video = db.get(Video, job.video_id)
             apply(Moves.REDRIVE, job, video)
             job.error, job.progress = None, 0.0
+            task = db.get(JobTask, letter.body.get("taskId") or "")
+            if task is not None and can(Moves.RESUME, task.status):
+                apply(Moves.RESUME, task)  # a split job's dead chunk runs again, alone
             if video is not None:
                 video.error = None
     db.commit()

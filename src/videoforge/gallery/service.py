@@ -15,11 +15,11 @@ from videoforge.auth.signin import Caller
 from videoforge.context import Context
 from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Unauthorized
+from videoforge.gallery import views
 from videoforge.gallery.present import describe_video, describe_videos
 from videoforge.gallery.schemas import VideoOut, VideoPage, VideoSort, VideoUpdate
 from videoforge.jobs.status import Moves
 from videoforge.pagination import page_window, pagination
-from videoforge.social import views
 from videoforge.storage.layout import VideoFiles
 
 _ORDER: dict[str, tuple[ColumnElement[Any], ...]] = {
@@ -86,7 +86,7 @@ def get_video(
     session: Session, ctx: Context, user: User | None, video_id: str, caller: Caller
 ) -> VideoOut:
     """The video as the asking user may see it; a viewer other than the owner counts a view,
-    once within social.views.VIEW_WINDOW."""
+    once within gallery.views.VIEW_WINDOW."""
     video = require_view(user, session.get(Video, video_id))
     if user is None or user.id != video.user_id:
         viewer = views.viewer_key(user, caller, ctx.tokens.media_secret)

@@ -17,7 +17,7 @@ from videoforge.db import User
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import NotFound
 from videoforge.jobs import service
-from videoforge.jobs.schemas import JobOut, JobPage, JobSortField
+from videoforge.jobs.schemas import JobDetail, JobOut, JobPage, JobSortField
 from videoforge.jobs.status import FINISHED, JobStatus
 from videoforge.pagination import PageNumber, PageSize
 
@@ -45,8 +45,9 @@ def list_jobs(
     )
 
 
-@router.get("/api/jobs/{job_id}", response_model=JobOut)
-def get_job(job_id: str, db: DbDep, user: CurrentUser) -> JobOut:
+@router.get("/api/jobs/{job_id}", response_model=JobDetail)
+def get_job(job_id: str, db: DbDep, user: CurrentUser) -> JobDetail:
+    """The job, with its tasks (chunks and audio) when it was split across workers."""
     return service.get_job(db, user, job_id)
 
 

@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
 from videoforge.api_model import ApiModel
-from videoforge.db import Job
+from videoforge.db import Job, JobTask
 from videoforge.pagination import Pagination
 
 JobSortField = Literal["createdAt", "updatedAt", "status", "progress"]
+
+
+class TaskOut(ApiModel):
+    """One task of a job split into chunks: `kind` "chunk" (index 0, 1, ...) or "audio"."""
+
+    kind: str
+    index: int
+    start_seconds: float
+    end_seconds: float
+    status: str
+    attempts: int
+    progress: float
+    error: str | None
+
+    @classmethod
+    def of(cls, task: JobTask) -> TaskOut:
+        return cls(
+            kind=task.kind,
+            index=task.index,
+            start_seconds=task.start_seconds,
+            end_seconds=task.end_seconds,
+            status=task.status,
+            attempts=task.attempts,
+            progress=task.progress,
+            error=task.error,
+        )
 
 
 class JobOut(ApiModel):
@@ -42,6 +69,18 @@ class JobOut(ApiModel):
             finished_at=job.finished_at,
             video_title=video_title,
         )
+
+
+class JobDetail(JobOut):
+    """One job as GET /api/jobs/{id} answers: with its tasks when a long video's job is split
+    into tasks any worker may take (empty for a job run as one task)."""
+
+    tasks: list[TaskOut]
+
+    @classmethod
+    def with_tasks(cls, job: Job, video_title: str | None, tasks: Sequence[JobTask]) -> JobDetail:
+        listed = [TaskOut.of(task) for task in tasks]
+        return cls(**JobOut.of(job, video_title).model_dump(), tasks=listed)
 
 
 class JobPage(ApiModel):

@@ -12,8 +12,9 @@ from videoforge.context import Context
 from videoforge.db import Job, User, Video, utcnow
 from videoforge.errors import Conflict, NotFound
 from videoforge.jobs.queueing import requeue_job
-from videoforge.jobs.schemas import JobOut, JobPage, JobSortField
+from videoforge.jobs.schemas import JobDetail, JobOut, JobPage, JobSortField
 from videoforge.jobs.status import Moves, apply, can
+from videoforge.jobs.tasks import cancel_tasks, tasks_of
 from videoforge.pagination import page_window, pagination
 
 NO_JOB = "No job with this id exists."
@@ -67,9 +68,9 @@ def _get(session: Session, user: User, job_id: str) -> tuple[Job, Video | None]:
     return job, session.get(Video, job.video_id)
 
 
-def get_job(session: Session, user: User, job_id: str) -> JobOut:
+def get_job(session: Session, user: User, job_id: str) -> JobDetail:
     job, video = _get(session, user, job_id)
-    return JobOut.of(job, video.title if video else None)
+    return JobDetail.with_tasks(job, video.title if video else None, tasks_of(session, job))
 
 
 def retry_job(session: Session, ctx: Context, user: User, job_id: str) -> JobOut:
@@ -88,6 +89,7 @@ def cancel_job(session: Session, user: User, job_id: str) -> JobOut:
     if not can(Moves.CANCEL, job.status):
         raise Conflict("Only queued or processing jobs can be cancelled.")
     apply(Moves.CANCEL, job, video)
+    cancel_tasks(session, job)  # their queued messages find the job cancelled and do nothing
     job.eta_seconds = None
     job.finished_at = utcnow()
     if video is not None:
@@ -101,6 +103,7 @@ def job_snapshot(ctx: Context, user: User, job_id: str) -> JobOut | None:
     None once it is gone."""
     with ctx.sessions() as session:
         try:
-            return get_job(session, user, job_id)
+            job, video = _get(session, user, job_id)
         except NotFound:
             return None
+        return JobOut.of(job, video.title if video else None)

@@ -74,6 +74,13 @@ class Moves:
     FAIL = Move("fail", ACTIVE, JobStatus.FAILED)
     # By its owner, or because its video is deleted.
     CANCEL = Move("cancel", ACTIVE, JobStatus.CANCELLED)
+    # A task of a split job that has not finished is queued again when its job is retried or
+    # redriven; its finished siblings are kept (only what is missing runs again).
+    RESUME = Move(
+        "resume",
+        frozenset({JobStatus.QUEUED, JobStatus.PROCESSING, JobStatus.FAILED, JobStatus.CANCELLED}),
+        JobStatus.QUEUED,
+    )
 
 
 class IllegalMove(Exception):

@@ -6,14 +6,15 @@ see chunks.py). The master is today's (same codecs, same audio group) with the l
 BANDWIDTH of the chunks. While chunks are still running, `assemble` publishes what is contiguous
 from the start as EVENT playlists, so the video plays from its start before the last chunk ends.
 
-The text functions are pure; `assemble` moves the finished parts' files into the final layout
+The text functions are pure (`stitched_texts` makes every playlist from the parts' texts, for
+any store); `assemble` moves the finished parts' files into the final layout
 (`out_dir/{rung}/...`, `out_dir/audio/...`, `out_dir/master.m3u8`, as the one-process encode).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,51 @@ def contiguous(chunks: Sequence[Chunk], finished: Collection[int]) -> list[Chunk
     return ready
 
 
+@dataclass(frozen=True)
+class PartTexts:
+    """The small files one part (a chunk, or the audio) wrote: its media playlists by
+    rendition name, and its master."""
+
+    playlists: dict[str, str]
+    master: str
+
+
+def stitched_texts(
+    chunks: Sequence[Chunk],
+    rung_names: Sequence[str],
+    parts: Mapping[int, PartTexts],
+    audio: PartTexts | None,
+    *,
+    has_audio: bool,
+) -> dict[str, str] | None:
+    """The playlists publishing the chunks in `parts` contiguous from the start (and the
+    audio), by path relative to the HLS folder: VOD once every chunk is there, else growing
+    EVENT playlists. None when nothing is playable yet (no chunk 0, or the audio missing)."""
+    ready = contiguous(chunks, parts.keys())
+    if not ready or (has_audio and audio is None):
+        return None
+    complete = len(ready) == len(chunks)
+    texts = {}
+    for name in rung_names:
+        listed = [read_media_playlist(parts[c.index].playlists[name]) for c in ready]
+        texts[f"{name}/{PLAYLIST_NAME}"] = media_playlist_text(listed, finished=complete)
+    audio_master = None
+    if has_audio and audio is not None:
+        audio_master = read_master(audio.master)
+        whole = read_media_playlist(audio.playlists[AUDIO_NAME])
+        # While the video grows, list the audio only as far as the video goes, so both
+        # playlists have the same live edge; the last chunk publishes all of it.
+        end = ready[-1].end
+        segments = whole.segments if complete else [s for at, s in _starts(whole) if at < end]
+        listed_audio = MediaPlaylist(whole.init_uri, whole.target_duration, segments)
+        texts[f"{AUDIO_NAME}/{PLAYLIST_NAME}"] = media_playlist_text(
+            [listed_audio], finished=complete
+        )
+    masters = [read_master(parts[c.index].master) for c in ready]
+    texts[MASTER_NAME] = master_text(rung_names, masters, audio_master)
+    return texts
+
+
 def assemble(
     out_dir: Path,
     parts_dir: Path,
@@ -155,41 +201,36 @@ def assemble(
     finished: Collection[int],
     audio_ready: bool | None,
 ) -> bool:
-    """Publish what is playable: the finished chunks contiguous from the start (and the audio,
-    when the source has some: `audio_ready` is None when it has none). Call it again as more
-    chunks finish; files already moved stay. Returns whether anything is playable."""
+    """Publish what is playable on local disk: the finished chunks contiguous from the start
+    (and the audio, when the source has some: `audio_ready` is None when it has none). Call it
+    again as more chunks finish; files already moved stay. Returns whether anything is
+    playable."""
     ready = contiguous(chunks, finished)
     if not ready or audio_ready is False:
         return False
-    complete = len(ready) == len(chunks)
-    end = ready[-1].end
-    for name in rung_names:
-        parts = []
-        for chunk in ready:
-            source = chunk_dir(parts_dir, chunk)
-            part = read_media_playlist((source / name / PLAYLIST_NAME).read_text())
+    parts = {c.index: _read_part(chunk_dir(parts_dir, c), rung_names) for c in ready}
+    audio = _read_part(audio_dir(parts_dir), [AUDIO_NAME]) if audio_ready else None
+    texts = stitched_texts(chunks, rung_names, parts, audio, has_audio=bool(audio_ready))
+    assert texts is not None  # chunk 0 and the audio are there
+    for chunk in ready:
+        for name in rung_names:
+            part = read_media_playlist(parts[chunk.index].playlists[name])
             wanted = [s.uri for s in part.segments]
             if chunk.index == 0 and part.init_uri:
                 wanted.append(part.init_uri)
-            _move(source / name, out_dir / name, wanted)
-            parts.append(part)
-        _write(out_dir / name / PLAYLIST_NAME, media_playlist_text(parts, finished=complete))
-    masters = [read_master((chunk_dir(parts_dir, c) / MASTER_NAME).read_text()) for c in ready]
-    audio_master = None
-    if audio_ready:
-        audio_master = read_master((audio_dir(parts_dir) / MASTER_NAME).read_text())
-        audio = read_media_playlist((audio_dir(parts_dir) / AUDIO_NAME / PLAYLIST_NAME).read_text())
-        # While the video grows, list the audio only as far as the video goes, so both
-        # playlists have the same live edge; the last chunk publishes all of it.
-        segments = audio.segments if complete else [s for at, s in _starts(audio) if at < end]
-        wanted = [s.uri for s in audio.segments] + ([audio.init_uri] if audio.init_uri else [])
+            _move(chunk_dir(parts_dir, chunk) / name, out_dir / name, wanted)
+    if audio is not None:
+        whole = read_media_playlist(audio.playlists[AUDIO_NAME])
+        wanted = [s.uri for s in whole.segments] + ([whole.init_uri] if whole.init_uri else [])
         _move(audio_dir(parts_dir) / AUDIO_NAME, out_dir / AUDIO_NAME, wanted)
-        listed = MediaPlaylist(audio.init_uri, audio.target_duration, segments)
-        _write(
-            out_dir / AUDIO_NAME / PLAYLIST_NAME, media_playlist_text([listed], finished=complete)
-        )
-    _write(out_dir / MASTER_NAME, master_text(rung_names, masters, audio_master))
+    for path, text in texts.items():  # the master last: it names the playlists
+        _write(out_dir / path, text)
     return True
+
+
+def _read_part(folder: Path, names: Sequence[str]) -> PartTexts:
+    playlists = {name: (folder / name / PLAYLIST_NAME).read_text() for name in names}
+    return PartTexts(playlists, (folder / MASTER_NAME).read_text())
 
 
 def _starts(playlist: MediaPlaylist) -> list[tuple[float, Segment]]:

@@ -68,25 +68,27 @@ class Extras:
         names = (THUMBNAIL_NAME, POSTER_NAME, PREVIEW_NAME)
         self._publish([self.folder / name for name in names])
 
-    def after_ladder(self, facts: ProbeResult, rungs: list[Rung], hls_dir: Path) -> None:
+    def after_ladder(
+        self, duration: float, has_audio: bool, rungs: list[Rung], hls_dir: Path
+    ) -> None:
         """The storyboard (from the smallest rung) and the MP4 download (a copy of the highest
-        rung up to 1080p, with the audio)."""
+        rung up to 1080p, with the audio), both read from the HLS ladder in `hls_dir`."""
         if not rungs:
             return
         made = []
         lowest = rungs[-1]
-        layout = storyboard_layout(facts.duration, lowest.width, lowest.height)
+        layout = storyboard_layout(duration, lowest.width, lowest.height)
         sprite = self.folder / STORYBOARD_NAME
         argv = plan_storyboard(
             layout, hls_dir / lowest.name / PLAYLIST_NAME, sprite, ffmpeg=self.ctx.ffmpeg
         )
         if self._run(argv, "storyboard", AFTER_LADDER_TIMEOUT):
             vtt = self.folder / STORYBOARD_VTT_NAME
-            vtt.write_text(storyboard_vtt(layout, facts.duration), encoding="utf-8")
+            vtt.write_text(storyboard_vtt(layout, duration), encoding="utf-8")
             made += [sprite, vtt]
         rung = download_rung(rungs)
         if rung is not None:
-            audio = hls_dir / AUDIO_NAME / PLAYLIST_NAME if facts.has_audio else None
+            audio = hls_dir / AUDIO_NAME / PLAYLIST_NAME if has_audio else None
             download = self.folder / DOWNLOAD_NAME
             argv = plan_download(
                 hls_dir / rung.name / PLAYLIST_NAME, audio, download, ffmpeg=self.ctx.ffmpeg

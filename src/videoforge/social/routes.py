@@ -1,5 +1,5 @@
 """/api/gallery/channels/... and the social parts of /api/gallery/videos/{id}/...: comments,
-likes and resume positions. (Views are counted by the gallery's GET of a video, social/views.py.)
+likes and resume positions. (Views are counted by the gallery's GET of a video: gallery/views.py.)
 All under /api/gallery so that they belong to the gallery role."""
 
 from __future__ import annotations

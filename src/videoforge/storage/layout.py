@@ -10,6 +10,8 @@
         download.mp4             the MP4 download
         hls/master.m3u8          the adaptive master playlist
         hls/{rendition}/index.m3u8, init.mp4 or init_N.mp4, seg_00001.m4s, ...
+        parts/{encode_id}/chunk_{k}/   a chunked encode's small files (playlists, master) per
+        parts/{encode_id}/audio/       chunk and for the audio; removed once stitched
     avatars/{user id}.webp       an account's picture (its channel page)
 
 Paths inside a video's folder (`hls/master.m3u8`) are what media links name; store keys
@@ -25,6 +27,7 @@ from videoforge.storage.base import safe_key
 VIDEOS = "videos/"  # every video's files, and nothing else, are under this prefix
 SOURCE_DIR = "source"
 HLS_DIR = "hls"
+PARTS_DIR = "parts"
 
 # Inside the HLS folder, as ffmpeg's HLS muxer is told to name them (media/plan.py).
 MASTER_NAME = "master.m3u8"
@@ -111,6 +114,27 @@ class VideoFiles:
 
     def playlist(self, rendition: str) -> str:
         return self.prefix + rendition_playlist_path(rendition)
+
+    def hls_file(self, path: str) -> str:
+        """A file in the HLS folder by its path there (`720p/seg_00001.m4s`)."""
+        return self.hls_prefix + path
+
+    @property
+    def parts_prefix(self) -> str:
+        """Every chunked encode's parts, with the trailing slash."""
+        return f"{self.prefix}{PARTS_DIR}/"
+
+    def encode_parts(self, encode_id: str) -> str:
+        """One chunked encode's parts (a retried plan gets a new encode id), with the slash."""
+        return f"{self.parts_prefix}{safe_key(encode_id)}/"
+
+    def chunk_part(self, encode_id: str, index: int) -> str:
+        """A chunk's small files: `{rung}/index.m3u8` and the chunk's master, with the slash."""
+        return f"{self.encode_parts(encode_id)}chunk_{index:05d}/"
+
+    def audio_part(self, encode_id: str) -> str:
+        """The whole file's audio encode's playlist and master, with the slash."""
+        return f"{self.encode_parts(encode_id)}audio/"
 
     def extra(self, name: str) -> str:
         """A file stored beside the HLS folder under its own name (EXTRA_NAMES)."""

@@ -271,7 +271,14 @@ def split(
         # The gateway only needs to know where the others will listen, not that they are up.
         peers = {f"{role.upper()}_SERVICE_URL": roles[role].url for role in SPLIT_ROLES}
         gateway = ServerProcess(data_dir, {**shared, **peers}, "--roles", "gateway")
-        workers = [WorkerProcess(_python_env(shared), base_dir / f"worker-{n}.log") for n in (1, 2)]
+        # Each worker on a disk of its own, as on separate machines: only the store is shared.
+        workers = [
+            WorkerProcess(
+                _python_env({**shared, "VIDEOFORGE_DATA_DIR": str(base_dir / f"worker-{n}")}),
+                base_dir / f"worker-{n}.log",
+            )
+            for n in (1, 2)
+        ]
         processes: list[ServerProcess | WorkerProcess] = [*roles.values(), gateway, *workers]
         stack.callback(_stop_all, processes)
         _start_all(processes)

@@ -1,0 +1,81 @@
+"""What every task of a split job must share so the chunks join exactly: the rungs chosen once
+by the planning task, the x264 and segment settings, and the chunk grid. It travels in each
+task's queue message, so a worker with other settings still encodes identical chunks."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from videoforge.config import Settings
+from videoforge.media.chunks import Chunk, plan_chunks
+from videoforge.media.rung import Rung
+
+
+@dataclass(frozen=True)
+class Recipe:
+    encode_id: str
+    rungs: list[Rung]
+    preset: str
+    keyframe_seconds: int
+    segment_seconds: int
+    chunk_seconds: float
+    duration: float
+    has_audio: bool
+
+    @classmethod
+    def choose(
+        cls, encode_id: str, rungs: list[Rung], settings: Settings, duration: float, audio: bool
+    ) -> Recipe:
+        return cls(
+            encode_id=encode_id,
+            rungs=rungs,
+            preset=settings.x264_preset,
+            keyframe_seconds=settings.keyframe_seconds,
+            segment_seconds=settings.segment_seconds,
+            chunk_seconds=settings.chunk_seconds,
+            duration=duration,
+            has_audio=audio,
+        )
+
+    def settings(self, base: Settings) -> Settings:
+        """This worker's settings with the encode's shared ones in place of its own."""
+        return base.model_copy(
+            update={
+                "x264_preset": self.preset,
+                "keyframe_seconds": self.keyframe_seconds,
+                "segment_seconds": self.segment_seconds,
+            }
+        )
+
+    def chunks(self) -> list[Chunk]:
+        return plan_chunks(self.duration, self.segment_seconds, self.chunk_seconds)
+
+    @property
+    def rung_names(self) -> list[str]:
+        return [rung.name for rung in self.rungs]
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["rungs"] = [
+            {**dataclasses.asdict(r), "fps_limit": str(r.fps_limit) if r.fps_limit else None}
+            for r in self.rungs
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Recipe:
+        rungs = [
+            Rung(**{**r, "fps_limit": Fraction(r["fps_limit"]) if r["fps_limit"] else None})
+            for r in data["rungs"]
+        ]
+        return cls(**{**data, "rungs": rungs})
+
+
+def task_message(
+    job: dict[str, Any], kind: str, task_id: str, index: int, recipe: Recipe
+) -> dict[str, Any]:
+    """The queue message of one task (`kind` "chunk" or "audio")."""
+    return {**job, "kind": kind, "taskId": task_id, "index": index, "recipe": recipe.to_json()}

@@ -1,0 +1,208 @@
+"""A long video's job split into chunk and audio tasks (threshold set low: a 7-s clip, 1-s
+segments, 2-s chunks), run message by message out of order, against the one-process encode."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.media.test_chunks import _playlist, _segment_pts
+from tests.processor.conftest import Upload, add_upload
+from videoforge.config import Settings, load_settings
+from videoforge.context import Context, build_context
+from videoforge.db import JobTask, User
+from videoforge.jobs import service
+from videoforge.jobs.queueing import requeue_job
+from videoforge.media.plan import plan_hls
+from videoforge.media.probe import probe
+from videoforge.media.rung import AUDIO_NAME
+from videoforge.media.runner import run_ffmpeg
+from videoforge.processor.ladder import choose_rungs
+from videoforge.processor.tasks import ProcessVideo
+from videoforge.storage.layout import PLAYLIST_NAME, VideoFiles
+from videoforge.testing.clips import make_clip
+
+pytestmark = pytest.mark.slow
+
+RUNGS = ["240p", "144p"]
+
+
+@pytest.fixture
+def split_ctx(tmp_path: Path) -> Iterator[Context]:
+    settings = load_settings(
+        data_dir=tmp_path / "var", x264_preset="ultrafast", keyframe_seconds=1,
+        segment_seconds=1, ladder=[240, 144], chunk_threshold_seconds=4, chunk_seconds=2,
+    )  # fmt: skip
+    context = build_context(settings)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def clip(tmp_path: Path, ffmpeg: str) -> Path:
+    return make_clip(ffmpeg, tmp_path / "long.mp4", seconds=7, fps=25)
+
+
+def take_all(ctx: Context) -> list[dict[str, Any]]:
+    """Every queued message's body, taken off the queue."""
+    bodies = []
+    while messages := ctx.queue.receive(60, max_messages=10):
+        for message in messages:
+            ctx.queue.delete(message.receipt)
+            bodies.append(message.body)
+    return bodies
+
+
+def run(ctx: Context, body: dict[str, Any]) -> None:
+    ProcessVideo(ctx).run(body, attempt=1, stop=threading.Event())
+
+
+def plan(ctx: Context, clip: Path) -> tuple[Upload, dict[int, dict[str, Any]]]:
+    """Upload and run the job's first message; the task messages by index (audio: -1)."""
+    job = add_upload(ctx, clip)
+    run(ctx, job.body)
+    sent = take_all(ctx)
+    assert [b["kind"] for b in sent] == ["audio", "chunk", "chunk", "chunk", "chunk"]
+    assert [b["index"] for b in sent] == [-1, 0, 1, 2, 3]  # the audio, then from the start
+    return job, {b["index"]: b for b in sent}
+
+
+def hls_dir(ctx: Context, job: Upload) -> Path:
+    folder = ctx.store.local_path(VideoFiles(job.video_id).hls_folder)
+    assert folder is not None
+    return folder
+
+
+def finish(ctx: Context) -> None:
+    (final,) = take_all(ctx)
+    assert final["kind"] == "finish"
+    run(ctx, final)
+
+
+def whole_encode(ctx: Context, clip: Path, out: Path) -> Path:
+    settings = ctx.settings
+    facts = probe(clip)
+    out.mkdir()
+    run_ffmpeg(plan_hls(facts, choose_rungs(facts, settings), settings, out, source=clip))
+    return out
+
+
+def test_split_video_matches_the_one_process_encode(
+    split_ctx: Context, clip: Path, tmp_path: Path, ffmpeg: str
+) -> None:
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    for index in (3, -1, 1, 0, 2):  # any order
+        run(ctx, tasks[index])
+    run(ctx, tasks[2])  # a message delivered twice changes nothing
+    finish(ctx)
+
+    row = job.job()
+    assert (row.status, row.progress, job.video().status) == ("ready", 100.0, "ready")
+    stitched, whole = hls_dir(ctx, job), whole_encode(ctx, clip, tmp_path / "whole")
+    for name in [*RUNGS, AUDIO_NAME]:
+        ours, theirs = _playlist(stitched, name), _playlist(whole, name)
+        assert [s.uri for s in ours.segments] == [s.uri for s in theirs.segments], name
+        assert sum(s.duration for s in ours.segments) == pytest.approx(
+            sum(s.duration for s in theirs.segments), abs=1e-6
+        )
+    for name in RUNGS:  # the same frames at the same times, no gap or overlap at the joins
+        ours_pts = _segment_pts(stitched, name, tmp_path)
+        theirs_pts = _segment_pts(whole, name, tmp_path)
+        assert [len(s) for s in ours_pts] == [len(s) for s in theirs_pts], name
+        flat = [t for segment in ours_pts for t in segment]
+        assert flat == pytest.approx([t for s in theirs_pts for t in s], abs=0.001), name
+    master = str(stitched / "master.m3u8")
+    decoded = subprocess.run(
+        [ffmpeg, "-v", "error", "-i", master, "-map", "0", "-f", "null", "-"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert decoded.returncode == 0 and decoded.stderr == ""
+    stored = job.stored()
+    assert not [key for key in stored if key.startswith("parts/")]  # removed once stitched
+    assert {"download.mp4", "storyboard.jpg", "thumbnail.jpg"} <= set(stored)
+    with ctx.sessions() as session:
+        user = session.query(User).one()
+        out = service.get_job(session, user, job.job_id)
+    assert [(t.kind, t.index, t.status, t.attempts) for t in out.tasks] == [
+        ("audio", -1, "ready", 1), *[("chunk", i, "ready", 1) for i in range(4)],
+    ]  # fmt: skip
+    assert [(t.start_seconds, t.end_seconds) for t in out.tasks[1:]] == [
+        (0, 2), (2, 4), (4, 6), (6, pytest.approx(7.0, abs=0.05)),
+    ]  # fmt: skip
+
+
+def test_playable_from_the_start_once_chunk_0_is_stored(split_ctx: Context, clip: Path) -> None:
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    run(ctx, tasks[2])
+    run(ctx, tasks[-1])
+    assert "hls/master.m3u8" not in job.stored()  # chunk 0 is missing: nothing to play yet
+    run(ctx, tasks[0])
+    early = job.text(f"hls/240p/{PLAYLIST_NAME}")
+    assert "#EXT-X-PLAYLIST-TYPE:EVENT" in early and "#EXT-X-ENDLIST" not in early
+    assert early.count(".m4s") == 2  # chunk 0's segments, not chunk 2's
+    assert "hls/master.m3u8" in job.stored()
+    run(ctx, tasks[1])  # 0, 1, 2 contiguous now
+    assert job.text(f"hls/240p/{PLAYLIST_NAME}").count(".m4s") == 6
+    assert job.job().status == "processing" and 0 < job.job().progress < 100
+
+
+def test_a_dead_chunk_fails_the_job_and_a_retry_runs_only_what_is_missing(
+    split_ctx: Context, clip: Path
+) -> None:
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    for index in (-1, 0, 2, 3):
+        run(ctx, tasks[index])
+    handler = ProcessVideo(ctx)
+    handler.retrying(tasks[1], "RuntimeError: disk full", 1)
+    assert job.job().status == "processing"  # the other tasks carry on
+    handler.give_up(tasks[1], "RuntimeError: disk full", dead_lettered=True)
+    row = job.job()
+    assert row.status == "failed" and row.error is not None
+    assert row.error.startswith("Part 2 (2-4 s): Processing failed after several attempts")
+
+    with ctx.sessions() as session:
+        requeue_job(session, ctx.queue, session.get(type(row), job.job_id))  # the owner's retry
+    run(ctx, take_all(ctx)[0])
+    (again,) = take_all(ctx)  # only the missing chunk
+    assert (again["kind"], again["index"]) == ("chunk", 1)
+    run(ctx, again)
+    finish(ctx)
+    assert job.job().status == "ready"
+    with ctx.sessions() as session:
+        attempts = {t.index: t.attempts for t in session.query(JobTask)}
+    assert attempts == {-1: 1, 0: 1, 1: 1, 2: 1, 3: 1}
+
+
+def test_cancelling_the_job_cancels_its_pending_chunks(split_ctx: Context, clip: Path) -> None:
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    run(ctx, tasks[0])
+    with ctx.sessions() as session:
+        service.cancel_job(session, session.query(User).one(), job.job_id)
+    for index in (-1, 1, 2, 3):
+        run(ctx, tasks[index])  # their messages find the job cancelled
+    with ctx.sessions() as session:
+        statuses = {t.index: t.status for t in session.query(JobTask)}
+    assert statuses == {-1: "cancelled", 0: "ready", 1: "cancelled", 2: "cancelled", 3: "cancelled"}
+    assert not take_all(ctx)  # no final step
+    assert job.job().status == "cancelled"
+
+
+def test_short_videos_stay_one_task(split_ctx: Context, ffmpeg: str, tmp_path: Path) -> None:
+    short = make_clip(ffmpeg, tmp_path / "short.mp4", seconds=3)
+    job = add_upload(split_ctx, short)
+    run(split_ctx, job.body)
+    assert job.job().status == "ready" and not take_all(split_ctx)
+
+
+def test_settings_refuse_chunks_shorter_than_a_segment() -> None:
+    with pytest.raises(ValueError, match="chunk_seconds must be at least segment_seconds"):
+        Settings(segment_seconds=4, keyframe_seconds=2, chunk_seconds=2)
