@@ -10,6 +10,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from videoforge.db import Video
+from videoforge.jobs.status import VideoStatus
 from videoforge.media import hls
 from videoforge.media.rendition import Rendition, load_renditions
 from videoforge.storage import ObjectStore
@@ -42,13 +43,13 @@ class Playback:
 
 def check_playback(store: ObjectStore, video: Video) -> Playback:
     rungs = video_rungs(load_renditions(video.renditions))
-    if video.status == "ready":
+    if video.status == VideoStatus.READY:
         if not rungs:  # a row written before renditions were recorded: read the master
             master_text = read_text(store, VideoFiles(video.id).master)
             if master_text:
                 rungs = rungs_from_master(hls.parse_master(master_text), MASTER_PATH)
         return Playback(True, rungs, {r.name for r in rungs})
-    if video.status != "processing":
+    if video.status != VideoStatus.PROCESSING:
         return Playback(False, rungs)
     master_text = read_text(store, VideoFiles(video.id).master)
     if master_text is None:

@@ -14,6 +14,7 @@ from videoforge.context import Context
 from videoforge.db import User, Video
 from videoforge.deps import CtxDep, DbDep
 from videoforge.errors import BadRequest, Conflict, NotFound
+from videoforge.jobs.status import VideoStatus
 from videoforge.storage.layout import (
     DOWNLOAD_NAME,
     MASTER_PATH,
@@ -59,7 +60,7 @@ def stream_info(
 ) -> StreamOut:
     """Signed playlist URL for a quality (`auto` gives the adaptive master playlist)."""
     video = require_playable(db, user, video_id)
-    if video.status == "failed":
+    if video.status == VideoStatus.FAILED:
         reason = video.error or "Processing this video failed."
         raise Conflict(reason, code="processing_failed", status=video.status)
     playback = check_playback(ctx.store, video)
@@ -124,10 +125,10 @@ def thumbnail_image(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -
 def download(video_id: str, ctx: CtxDep, db: DbDep, user: OptionalUser) -> RedirectResponse:
     """Redirects to the signed MP4 download, once the video is ready."""
     video = require_playable(db, user, video_id)
-    if video.status == "failed":
+    if video.status == VideoStatus.FAILED:
         reason = video.error or "Processing this video failed."
         raise Conflict(reason, code="processing_failed", status=video.status)
-    if video.status != "ready":
+    if video.status != VideoStatus.READY:
         raise Conflict(
             "The download is made when processing ends.", code="not_ready", status=video.status
         )
