@@ -6,8 +6,10 @@ import { Account } from './pages/Account.jsx';
 import { Channel } from './pages/Channel.jsx';
 import { AuthCallback } from './pages/AuthCallback.jsx';
 import { Gallery } from './pages/Gallery.jsx';
+import { MyPlaylists } from './pages/MyPlaylists.jsx';
 import { MyVideos } from './pages/MyVideos.jsx';
 import { NotFound } from './pages/NotFound.jsx';
+import { Playlist } from './pages/Playlist.jsx';
 import { ConfirmEmail } from './pages/ConfirmEmail.jsx';
 import { ResetPassword } from './pages/ResetPassword.jsx';
 import { SignIn } from './pages/SignIn.jsx';
@@ -32,6 +34,8 @@ export function App() {
           <Route path="/upload" component={Upload} />
           <Route path="/u/:username" component={Channel} />
           <Route path="/me/videos" component={MyVideos} />
+          <Route path="/me/playlists" component={MyPlaylists} />
+          <Route path="/playlist/:id" component={Playlist} />
           <Route path="/signin" component={SignIn} />
           <Route path="/signin/reset" component={ResetPassword} />
           <Route path="/auth/callback" component={AuthCallback} />

@@ -45,3 +45,13 @@ def listable_filter(user: User | None) -> ColumnElement[bool]:
     if user.role == "admin":
         return owner_enabled
     return and_(or_(Video.visibility == "public", Video.user_id == user.id), owner_enabled)
+
+
+def viewable_filter(user: User | None) -> ColumnElement[bool]:
+    """SQL condition for videos a user may open (can_view, for rows in bulk: a playlist's
+    entries), unlisted ones included; none of a disabled account's."""
+    owner_enabled = Video.user_id.not_in(select(User.id).where(User.disabled.is_(True)))
+    if user is not None and user.role == "admin":
+        return owner_enabled
+    shared = Video.visibility.in_(("public", "unlisted"))
+    return and_(or_(shared, Video.user_id == user.id) if user else shared, owner_enabled)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     false,
@@ -242,6 +243,35 @@ class PlaybackPosition(Base):
     )
     seconds: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Playlist(Base):
+    """An ordered list of videos; its visibility means what a video's does (playlists/access.py)."""
+
+    __tablename__ = "playlists"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PlaylistEntry(Base):
+    """A video's place in a playlist (0 first); a video is in a playlist at most once."""
+
+    __tablename__ = "playlist_entries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    playlist_id: Mapped[str] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("playlist_id", "video_id", name="uq_playlist_entries_video"),
+        Index("ix_playlist_entries_order", "playlist_id", "position"),
+    )
 
 
 class Job(Base):

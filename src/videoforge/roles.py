@@ -63,9 +63,10 @@ def _gallery(settings: Settings) -> list[APIRouter]:
     from videoforge.gallery.routes import router as videos
     from videoforge.gallery.uploads import router as uploads
     from videoforge.jobs.routes import router as jobs
+    from videoforge.playlists.routes import router as playlists
     from videoforge.social.routes import router as social
 
-    return [videos, direct_uploads, uploads, jobs, admin, social]
+    return [videos, direct_uploads, uploads, jobs, admin, social, playlists]
 
 
 def _streaming(settings: Settings) -> list[APIRouter]:

@@ -83,7 +83,7 @@ def test_channel_likes_and_comments(
     expect(reply).to_contain_text("And a second thought")
     reply.get_by_role("button", name="Edit your comment").click()
     fan.get_by_label("Edit comment by fan").fill("And a better thought")
-    fan.get_by_role("button", name="Save").click()
+    fan.get_by_role("button", name="Save", exact=True).click()
     expect(reply).to_contain_text("And a better thought")
     expect(reply).to_contain_text("(edited)")
     check_page(fan, video["shareUrl"], ready=".comment")

@@ -22,6 +22,10 @@ export function Channel({ username }) {
     (signal) => api(`${base}/videos`, { query: { page, limit: PAGE_SIZE }, signal }),
     [username, page],
   );
+  const { data: lists } = useLoader(
+    (signal) => api(`${base}/playlists`, { signal }),
+    [username],
+  );
   usePageTitle(channel ? channel.displayName : error ? 'Channel not found' : null);
 
   if (error) {
@@ -58,6 +62,19 @@ export function Channel({ username }) {
           </ul>
           <Pager pagination={videos.pagination}
             hrefFor={(p) => `/u/${encodeURIComponent(username)}${p > 1 ? `?page=${p}` : ''}`} />
+        </>
+      )}
+      {lists && lists.playlists.length > 0 && (
+        <>
+          <h2>Playlists</h2>
+          <ul class="channel-playlists">
+            {lists.playlists.map((playlist) => (
+              <li key={playlist.id}>
+                <a href={`/playlist/${playlist.id}`}>{playlist.title}</a>
+                <span class="muted small"> · {playlist.videoCount} videos</span>
+              </li>
+            ))}
+          </ul>
         </>
       )}
     </section>

@@ -46,6 +46,7 @@ export function MyVideos() {
       <section class="page">
         <div class="toolbar">
           <h1>My videos</h1>
+          <a class="button secondary" href="/me/playlists">My playlists</a>
           <a class="button" href="/upload">Upload</a>
         </div>
         <MyVideoList />

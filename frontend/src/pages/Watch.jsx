@@ -9,6 +9,8 @@ import { DownloadButton } from '../components/DownloadButton.jsx';
 import { ErrorMessage } from '../components/Field.jsx';
 import { Linkified } from '../components/Linkified.jsx';
 import { LikeButton } from '../components/LikeButton.jsx';
+import { PlaylistPanel } from '../components/PlaylistPanel.jsx';
+import { SaveToPlaylist } from '../components/SaveToPlaylist.jsx';
 import { Player } from '../components/player/Player.jsx';
 import { accountResume, browserResume } from '../components/player/resume.js';
 import { linkAtTime, parseStartTime } from '../components/player/startTime.js';
@@ -85,7 +87,13 @@ function Processing({ video, message }) {
   );
 }
 
+// A fresh page for each video: nothing of the one before (stream, player, countdown) lingers
+// when a playlist moves on to the next.
 export function Watch({ id }) {
+  return <WatchVideo key={id} id={id} />;
+}
+
+function WatchVideo({ id }) {
   const user = useUser();
   const { query } = useLocation();
   const [startAt] = useState(() => parseStartTime(query.t));
@@ -120,9 +128,10 @@ export function Watch({ id }) {
   }
   if (!video) return <p class="page muted" role="status">Loading…</p>;
   const sharePath = video.shareUrl || `/watch/${video.id}`;
+  const listId = query.list || null;
 
   return (
-    <section class={`page watch${theatre ? ' theatre' : ''}`}>
+    <section class={`page watch${theatre ? ' theatre' : ''}${listId ? ' with-list' : ''}`}>
       {stream ? (
         <Player videoId={id} stream={stream} title={video.title} videoRef={videoRef}
           poster={stream.posterUrl || video.posterUrl} storyboardUrl={video.storyboardUrl}
@@ -132,6 +141,10 @@ export function Watch({ id }) {
         <div class="player placeholder"><ErrorMessage error={streamError} /></div>
       ) : (
         <Processing video={video} message={waiting || 'Loading the player…'} />
+      )}
+      {listId && (
+        <PlaylistPanel listId={listId} videoId={video.id} videoRef={videoRef}
+          ready={Boolean(stream)} />
       )}
       <div class="watch-info">
         <h1>{video.title}</h1>
@@ -150,6 +163,7 @@ export function Watch({ id }) {
               path={() => linkAtTime(sharePath, videoRef.current?.currentTime ?? 0)} />
           )}
           <DownloadButton downloadUrl={video.downloadUrl} title={video.title} />
+          {user && <SaveToPlaylist videoId={video.id} />}
           {video.canEdit && <a class="button secondary small" href="/me/videos">Manage my videos</a>}
         </div>
         {video.description && (

@@ -26,7 +26,7 @@ RESERVED = frozenset({"api", "media", "docs", "redoc", "openapi.json", ".well-kn
 # First path segments of the app's own pages (frontend/src/App.jsx); "" is the gallery.
 # Any other path still gets the app (it shows "Page not found"), with status 404.
 APP_PAGES = frozenset(
-    {"", "watch", "upload", "me", "signin", "signup", "account", "admin", "auth", "u"}
+    {"", "watch", "upload", "me", "signin", "signup", "account", "admin", "auth", "u", "playlist"}
 )
 # Files at the top of the build (favicon and the like), served as they are.
 TOP_LEVEL_CACHE = "public, max-age=3600"

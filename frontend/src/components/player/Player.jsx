@@ -207,7 +207,10 @@ export function Player({
         aria-label={`Video: ${title}`} onClick={onVideoClick}
         onDblClick={actions.toggleFullscreen} />
       {media.paused && !media.current && !resume.offer && (
-        <button type="button" class="big-play" aria-label="Play" onClick={actions.togglePlay}>
+        // Out of the tab order: the control bar's Play does the same, and the seek bar should be
+        // the first stop after the header.
+        <button type="button" class="big-play" aria-label="Play" tabIndex={-1}
+          onClick={actions.togglePlay}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8 5v14l11-7z" fill="currentColor" /></svg>
         </button>
       )}
