@@ -1,12 +1,8 @@
 """playlists: ordered lists of videos with a visibility
 
-Revision ID: 0008
-Revises: 0005
-Create Date: 2026-12-02 09:00:00.000000
-
-0006 and 0007 are written in parallel on other branches; when they are merged, this revision is
-re-chained after the last of them (down_revision then names it). The tables here touch none of
-theirs.
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01 06:00:00.000000
 """
 
 from __future__ import annotations
@@ -14,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
