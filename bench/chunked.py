@@ -34,7 +34,7 @@ from rich.table import Table
 from bench.chunk_sim import CostModel, predict
 from bench.pipelines import _children_cpu, _fresh, hls_files, run_videoforge
 from bench.quality import joined
-from bench.sources import GRAINY_1080P30, make_source
+from bench.sources import GRAINY_1080P30, frame_size, make_source
 from videoforge.config import Settings
 from videoforge.media.chunks import Chunk, encode_audio, encode_chunk, plan_chunks
 from videoforge.media.facts import ProbeResult
@@ -310,15 +310,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--preset", default=defaults.x264_preset, help="x264 preset")
     parser.add_argument("--segment-seconds", type=int, default=defaults.segment_seconds)
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--size", type=_size, help="WxH instead of 1920x1080")
+    parser.add_argument("--size", type=frame_size, help="WxH instead of 1920x1080")
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     parser.add_argument("--width", type=int, help="table width in characters")
     return parser.parse_args(argv)
-
-
-def _size(text: str) -> tuple[int, int]:
-    width, _, height = text.lower().partition("x")
-    return int(width), int(height)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

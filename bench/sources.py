@@ -47,6 +47,12 @@ FRACTAL_720P60 = SourceSpec(
 SOURCES = {spec.name: spec for spec in (GRAINY_1080P30, FRACTAL_720P60)}
 
 
+def frame_size(text: str) -> tuple[int, int]:
+    """A `--size WxH` argument."""
+    width, _, height = text.lower().partition("x")
+    return int(width), int(height)
+
+
 def make_source(
     ffmpeg: str,
     spec: SourceSpec,

@@ -27,7 +27,7 @@ from rich.console import Console
 from bench.pipelines import PIPELINES
 from bench.quality import METRICS, bitrate, joined, score_rungs
 from bench.report import SourceResult, WayResult, rung_table, summary_table, targets_table
-from bench.sources import SOURCES, SourceSpec, make_source
+from bench.sources import SOURCES, SourceSpec, frame_size, make_source
 from videoforge.config import Settings
 from videoforge.media.probe import probe
 from videoforge.media.tools import find_ffmpeg
@@ -104,7 +104,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="VIDEOFORGE_FFMPEG_THREADS (0: ffmpeg chooses)",
     )
     parser.add_argument("--segment-seconds", type=int, default=defaults.segment_seconds)
-    parser.add_argument("--size", type=_size, help="WxH instead of each source's own size")
+    parser.add_argument("--size", type=frame_size, help="WxH instead of each source's own size")
     parser.add_argument(
         "--work-dir",
         type=Path,
@@ -114,11 +114,6 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
     parser.add_argument("--width", type=int, help="table width in characters")
     return parser.parse_args(argv)
-
-
-def _size(text: str) -> tuple[int, int]:
-    width, _, height = text.lower().partition("x")
-    return int(width), int(height)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

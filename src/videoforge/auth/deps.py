@@ -21,7 +21,7 @@ from videoforge.auth.providers import SignInProvider
 from videoforge.auth.signin import Caller
 from videoforge.context import Context
 from videoforge.db import AuthSession, User
-from videoforge.deps import CtxDep, DbDep
+from videoforge.deps import CtxDep, DbDep, role_state, role_state_dependency
 from videoforge.errors import Forbidden, Unauthorized
 from videoforge.role_specs import AUTH
 
@@ -95,12 +95,7 @@ class AuthState:
 
 
 def auth_state(app: Starlette) -> AuthState:
-    state: AuthState = getattr(app.state, AUTH.name)
-    return state
+    return role_state(app, AUTH, AuthState)
 
 
-def _auth_state(request: Request) -> AuthState:
-    return auth_state(request.app)
-
-
-AuthDep = Annotated[AuthState, Depends(_auth_state)]
+AuthDep = Annotated[AuthState, Depends(role_state_dependency(AUTH, AuthState))]

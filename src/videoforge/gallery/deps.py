@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import Depends
 from starlette.applications import Starlette
 
+from videoforge.deps import role_state, role_state_dependency
 from videoforge.role_specs import GALLERY
 
 # Each upload in progress holds a worker thread. They get pools of their own, so that many slow
@@ -30,12 +31,7 @@ class GalleryState:
 
 
 def gallery_state(app: Starlette) -> GalleryState:
-    state: GalleryState = getattr(app.state, GALLERY.name)
-    return state
+    return role_state(app, GALLERY, GalleryState)
 
 
-def _gallery_state(request: Request) -> GalleryState:
-    return gallery_state(request.app)
-
-
-GalleryDep = Annotated[GalleryState, Depends(_gallery_state)]
+GalleryDep = Annotated[GalleryState, Depends(role_state_dependency(GALLERY, GalleryState))]

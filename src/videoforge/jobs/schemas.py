@@ -27,16 +27,7 @@ class TaskOut(ApiModel):
 
     @classmethod
     def of(cls, task: JobTask) -> TaskOut:
-        return cls(
-            kind=task.kind,
-            index=task.index,
-            start_seconds=task.start_seconds,
-            end_seconds=task.end_seconds,
-            status=task.status,
-            attempts=task.attempts,
-            progress=task.progress,
-            error=task.error,
-        )
+        return cls.model_validate(task, from_attributes=True)
 
 
 class JobOut(ApiModel):

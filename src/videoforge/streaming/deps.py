@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from starlette.applications import Starlette
 
 from videoforge.context import Context
+from videoforge.deps import role_state, role_state_dependency
 from videoforge.role_specs import STREAMING
 from videoforge.storage.capabilities import KeyPrefix
 from videoforge.streaming.cdn import CdnLinks
@@ -37,12 +38,7 @@ class StreamingState:
 
 
 def streaming_state(app: Starlette) -> StreamingState:
-    state: StreamingState = getattr(app.state, STREAMING.name)
-    return state
+    return role_state(app, STREAMING, StreamingState)
 
 
-def _streaming_state(request: Request) -> StreamingState:
-    return streaming_state(request.app)
-
-
-StreamingDep = Annotated[StreamingState, Depends(_streaming_state)]
+StreamingDep = Annotated[StreamingState, Depends(role_state_dependency(STREAMING, StreamingState))]
