@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     false,
@@ -179,6 +180,21 @@ class Video(Base):
     views: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Caption(Base):
+    """A caption track of a video in one language (one per language); its WebVTT is stored
+    under a key of its own id (storage/layout.py), so a replaced track gets a new address."""
+
+    __tablename__ = "captions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(35))  # a BCP 47 tag such as "en" or "pt-BR"
+    label: Mapped[str] = mapped_column(String(100))
+    cues_end: Mapped[float] = mapped_column(Float, default=0.0)  # when the last cue ends
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("video_id", "language", name="uq_captions_language"),)
 
 
 class Job(Base):
