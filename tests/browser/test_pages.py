@@ -80,6 +80,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
     visitor = new_page(viewport=PHONE, bypass_csp=True)  # signed out
     for path in ["/", "/signin", "/signup", "/signup/confirm", "/signin/reset", "/no-such-page"]:
         check_page(visitor, path)
+    check_page(visitor, f"/embed/{private['id']}", ready=".embed-message")  # unavailable
 
     # A wrong password: the green note from the page before goes, the red error stays alone.
     visitor.goto("/signin?confirmed=1")

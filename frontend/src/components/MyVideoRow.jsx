@@ -46,7 +46,7 @@ export function MyVideoRow({ video, onChanged, onDeleted }) {
       <div class="my-video-body">
         {editing ? (
           <EditVideo video={video} onCancel={() => setEditing(false)}
-            onSaved={() => { setEditing(false); onChanged(); }} />
+            onSaved={() => { setEditing(false); onChanged(); }} onPictureChanged={onChanged} />
         ) : (
           <>
             <h2 class="video-title"><a href={`/watch/${video.id}`}>{video.title}</a></h2>
