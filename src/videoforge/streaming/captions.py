@@ -4,6 +4,11 @@ track's subtitle playlist (one WebVTT segment as long as the video), made when a
 The master playlist in the store is the transcoder's; the tracks are added as it is served, so
 adding or removing captions never touches the encode. Their URIs are relative to the master's
 signed path, so they carry the same media token and are checked like any other media file.
+
+The WebVTT needs no X-TIMESTAMP-MAP: without one, hls.js (utils/webvtt-parser.ts) places cue
+time 0 at the start of the fMP4 timeline (it offsets by the initPTS of the video's first
+fragment, which it waits for), as RFC 8216 says for a map-less WebVTT. tests/browser checks
+that a cue shows at the moment it names.
 """
 
 from __future__ import annotations
