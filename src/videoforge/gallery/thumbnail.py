@@ -2,8 +2,9 @@
 from a moment of the video, or uploads one.
 
 Either way one ffmpeg writes both sizes (as the processor's pictures: media/pictures.py) and they
-replace the stored ones (storage/layout.py). Their URLs stay the same, so the media route has
-browsers revalidate these two pictures (streaming/media.py) and they see the new one at once.
+replace the stored ones (storage/layout.py). Their signed URLs change with every token expiry
+step (streaming/signing.py), which bounds how long a browser shows a cached old picture; the
+owner's own page asks for the new one at once (a version query, which the media route ignores).
 An upload is read by PyAV first: only a still picture within the size limits goes on to ffmpeg.
 """
 

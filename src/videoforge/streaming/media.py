@@ -39,9 +39,7 @@ from videoforge.storage.layout import (
     CAPTIONS_DIR,
     DOWNLOAD_NAME,
     MASTER_PATH,
-    POSTER_NAME,
     SOURCE_DIR,
-    THUMBNAIL_NAME,
     VideoFiles,
 )
 from videoforge.streaming.captions import served_master, served_subtitle_playlist
@@ -55,9 +53,6 @@ NO_SUCH_FILE = "This video has no such file."
 
 # Segments and pictures never change under a name; a signed URL is still private to its holder.
 IMMUTABLE_CACHE = "private, max-age=3600"
-# ... but the owner can replace these (gallery/thumbnail.py) under the same URL: revalidated.
-REPLACEABLE = (THUMBNAIL_NAME, POSTER_NAME)
-REPLACEABLE_CACHE = "private, no-cache"
 FINISHED_PLAYLIST_CACHE = "private, max-age=60"
 _CDN_KEY = "streaming.cdn"
 # Presigned store and CloudFront URLs last as long as the media link, within these bounds: at
@@ -186,8 +181,7 @@ def _playlist(body: bytes, key: str, request_headers: Headers) -> Response:
 def _file(
     store: ObjectStore, key: str, request_headers: Headers, save_as: str | None = None
 ) -> Response:
-    cache = REPLACEABLE_CACHE if key.rsplit("/", 1)[-1] in REPLACEABLE else IMMUTABLE_CACHE
-    headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
+    headers = {"Cache-Control": IMMUTABLE_CACHE, "X-Content-Type-Options": "nosniff"}
     if save_as:
         headers["Content-Disposition"] = f'attachment; filename="{save_as}"'
     path = store.local_path(key)
