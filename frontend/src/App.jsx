@@ -19,8 +19,20 @@ import { SignUp } from './pages/SignUp.jsx';
 const Watch = lazy(() => import('./pages/Watch.jsx').then((m) => m.Watch));
 const Upload = lazy(() => import('./pages/Upload.jsx').then((m) => m.Upload));
 const Admin = lazy(() => import('./pages/Admin.jsx').then((m) => m.Admin));
+const Embed = lazy(() => import('./pages/Embed.jsx').then((m) => m.Embed));
 
 export function App() {
+  // The embeddable player is the player alone: no header, no site around it.
+  if (window.location.pathname.startsWith('/embed/')) {
+    return (
+      <LocationProvider>
+        <Router>
+          <Route path="/embed/:id" component={Embed} />
+          <Route default component={NotFound} />
+        </Router>
+      </LocationProvider>
+    );
+  }
   return (
     <LocationProvider>
       <a class="skip-link" href="#main">

@@ -274,6 +274,21 @@ class PlaylistEntry(Base):
     )
 
 
+class Caption(Base):
+    """A caption track of a video in one language (one per language); its WebVTT is stored
+    under a key of its own id (storage/layout.py), so a replaced track gets a new address."""
+
+    __tablename__ = "captions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    video_id: Mapped[str] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(35))  # a BCP 47 tag such as "en" or "pt-BR"
+    label: Mapped[str] = mapped_column(String(100))
+    cues_end: Mapped[float] = mapped_column(Float, default=0.0)  # when the last cue ends
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("video_id", "language", name="uq_captions_language"),)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)

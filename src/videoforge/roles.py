@@ -59,14 +59,28 @@ def _auth(settings: Settings) -> list[APIRouter]:
 
 def _gallery(settings: Settings) -> list[APIRouter]:
     from videoforge.admin.routes import router as admin
+    from videoforge.captions.routes import router as captions
     from videoforge.gallery.direct_upload import router as direct_uploads
+    from videoforge.gallery.oembed import router as oembed
     from videoforge.gallery.routes import router as videos
+    from videoforge.gallery.thumbnail import router as thumbnail
     from videoforge.gallery.uploads import router as uploads
     from videoforge.jobs.routes import router as jobs
     from videoforge.playlists.routes import router as playlists
     from videoforge.social.routes import router as social
 
-    return [videos, direct_uploads, uploads, jobs, admin, social, playlists]
+    return [
+        videos,
+        captions,
+        thumbnail,
+        oembed,
+        direct_uploads,
+        uploads,
+        jobs,
+        admin,
+        social,
+        playlists,
+    ]
 
 
 def _streaming(settings: Settings) -> list[APIRouter]:

@@ -82,6 +82,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
         check_page(visitor, path)
     check_page(visitor, "/u/keeper")  # a channel
     check_page(visitor, "/u/nobody")
+    check_page(visitor, f"/embed/{private['id']}", ready=".embed-message")  # unavailable
 
     # A wrong password: the green note from the page before goes, the red error stays alone.
     visitor.goto("/signin?confirmed=1")

@@ -1,10 +1,13 @@
-// Edit a video's title, description, visibility and whether it takes comments.
+// Edit a video's title, description, visibility and whether it takes comments; its captions and
+// its picture.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { VISIBILITY_WORDS } from '../format.js';
+import { CaptionsEditor } from './CaptionsEditor.jsx';
 import { ErrorMessage, Field } from './Field.jsx';
+import { ThumbnailEditor } from './ThumbnailEditor.jsx';
 
-export function EditVideo({ video, onSaved, onCancel }) {
+export function EditVideo({ video, onSaved, onCancel, onPictureChanged }) {
   const [form, setForm] = useState({
     title: video.title,
     description: video.description || '',
@@ -27,6 +30,7 @@ export function EditVideo({ video, onSaved, onCancel }) {
   };
 
   return (
+    <div class="edit-video-all">
     <form class="form edit-video" onSubmit={onSubmit} aria-label={`Edit ${video.title}`}>
       <ErrorMessage error={error} />
       <Field label="Title">
@@ -55,5 +59,8 @@ export function EditVideo({ video, onSaved, onCancel }) {
         <button type="button" class="button secondary small" onClick={onCancel}>Cancel</button>
       </div>
     </form>
+    <CaptionsEditor video={video} />
+    <ThumbnailEditor video={video} onChanged={onPictureChanged} />
+    </div>
   );
 }

@@ -19,6 +19,8 @@ export function MyVideoRow({ video, onChanged, onDeleted }) {
   const active = !TERMINAL.has(video.status);
   const job = useJob(active ? video.jobId : null);
   const [editing, setEditing] = useState(false);
+  // A replaced picture keeps its URL: a version query (ignored by the server) skips the cache.
+  const [pictureVersion, setPictureVersion] = useState(0);
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState(null);
   const status = job?.status || video.status;
@@ -41,12 +43,13 @@ export function MyVideoRow({ video, onChanged, onDeleted }) {
   return (
     <li class="card my-video" data-video-id={video.id} data-status={status}>
       <a href={`/watch/${video.id}`} class="my-video-thumb" tabIndex={-1} aria-hidden="true">
-        <Thumbnail video={video} />
+        <Thumbnail video={pictureVersion && video.thumbnailUrl
+          ? { ...video, thumbnailUrl: `${video.thumbnailUrl}?v=${pictureVersion}` } : video} />
       </a>
       <div class="my-video-body">
         {editing ? (
           <EditVideo video={video} onCancel={() => setEditing(false)}
-            onSaved={() => { setEditing(false); onChanged(); }} />
+            onSaved={() => { setEditing(false); onChanged(); }} onPictureChanged={() => { setPictureVersion(Date.now()); onChanged(); }} />
         ) : (
           <>
             <h2 class="video-title"><a href={`/watch/${video.id}`}>{video.title}</a></h2>

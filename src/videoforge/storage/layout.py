@@ -13,6 +13,8 @@
         parts/{encode_id}/chunk_{k}/   a chunked encode's small files (playlists, master) per
         parts/{encode_id}/audio/       chunk and for the audio; removed once stitched
     avatars/{user id}.webp       an account's picture (its channel page)
+        captions/{caption_id}.vtt    an uploaded caption track (WebVTT), named by its row's id;
+        captions/{caption_id}.m3u8   its HLS subtitle playlist, made when asked (never stored)
 
 Paths inside a video's folder (`hls/master.m3u8`) are what media links name; store keys
 (`videos/{id}/hls/master.m3u8`) are what the store is asked for.
@@ -28,6 +30,7 @@ VIDEOS = "videos/"  # every video's files, and nothing else, are under this pref
 SOURCE_DIR = "source"
 HLS_DIR = "hls"
 PARTS_DIR = "parts"
+CAPTIONS_DIR = "captions"
 
 # Inside the HLS folder, as ffmpeg's HLS muxer is told to name them (media/plan.py).
 MASTER_NAME = "master.m3u8"
@@ -72,6 +75,21 @@ def rendition_playlist_path(rendition: str) -> str:
 def rendition_playlist_name(rendition: str) -> str:
     """A rendition's media playlist, relative to the HLS folder (as the master names it)."""
     return f"{rendition}/{PLAYLIST_NAME}"
+
+
+def caption_path(caption_id: str) -> str:
+    """A caption track's WebVTT, relative to the video's folder."""
+    return f"{CAPTIONS_DIR}/{caption_id}.vtt"
+
+
+def caption_playlist_path(caption_id: str) -> str:
+    """A caption track's subtitle playlist, relative to the video's folder (streaming makes it)."""
+    return f"{CAPTIONS_DIR}/{caption_id}.m3u8"
+
+
+def caption_playlist_name(caption_id: str) -> str:
+    """The subtitle playlist as the master playlist (in the HLS folder) names it."""
+    return f"../{caption_playlist_path(caption_id)}"
 
 
 @dataclass(frozen=True)
@@ -135,6 +153,9 @@ class VideoFiles:
     def audio_part(self, encode_id: str) -> str:
         """The whole file's audio encode's playlist and master, with the slash."""
         return f"{self.encode_parts(encode_id)}audio/"
+
+    def caption(self, caption_id: str) -> str:
+        return self.key(caption_path(caption_id))
 
     def extra(self, name: str) -> str:
         """A file stored beside the HLS folder under its own name (EXTRA_NAMES)."""

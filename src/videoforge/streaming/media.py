@@ -28,13 +28,21 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.staticfiles import NotModifiedResponse
 
+from videoforge.context import Context
 from videoforge.deps import CtxDep
 from videoforge.errors import Forbidden, NotFound, VideoForgeError, error_body
 from videoforge.media.hls import is_finished, is_media_playlist
 from videoforge.storage import ObjectStore
 from videoforge.storage.capabilities import PresignedReads
 from videoforge.storage.content_types import content_type
-from videoforge.storage.layout import DOWNLOAD_NAME, SOURCE_DIR, VideoFiles
+from videoforge.storage.layout import (
+    CAPTIONS_DIR,
+    DOWNLOAD_NAME,
+    MASTER_PATH,
+    SOURCE_DIR,
+    VideoFiles,
+)
+from videoforge.streaming.captions import served_master, served_subtitle_playlist
 from videoforge.streaming.cdn import CdnLinks
 from videoforge.streaming.deps import StreamingDep
 from videoforge.streaming.hls import start_at_beginning
@@ -98,7 +106,7 @@ def serve_media(
     if not streaming.gate.allows(video_id, media_token.audience):
         raise NotFound(REVOKED)
     if key.endswith(".m3u8"):
-        return _playlist(ctx.store, key, request.headers)
+        return _playlist(_playlist_body(ctx, video_id, path, key), key, request.headers)
     save_as = download_name(request.query_params.get("name")) if path == DOWNLOAD_NAME else None
     if isinstance(ctx.store, PresignedReads):
         expires = _presigned_seconds(media_token)
@@ -135,13 +143,26 @@ def _not_modified(request_headers: Headers, etag: str) -> bool:
     return "*" in tags or etag in tags
 
 
-def _playlist(store: ObjectStore, key: str, request_headers: Headers) -> Response:
-    """Playlists are small: read whole, so an unfinished EVENT playlist can start at 0."""
+def _playlist_body(ctx: Context, video_id: str, path: str, key: str) -> bytes:
+    """A playlist as served: the master names the caption tracks, whose subtitle playlists are
+    made here (streaming/captions.py); every other one is the stored file."""
+    if path.startswith(CAPTIONS_DIR + "/"):
+        made = served_subtitle_playlist(ctx, video_id, path)
+        if made is None:
+            raise NotFound(NO_SUCH_FILE)
+        return made.encode()
     try:
-        with store.open(key) as stored:
+        with ctx.store.open(key) as stored:
             body = stored.read()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise NotFound(NO_SUCH_FILE) from None
+    if path == MASTER_PATH:
+        return served_master(ctx, video_id, body.decode("utf-8", errors="replace")).encode()
+    return body
+
+
+def _playlist(body: bytes, key: str, request_headers: Headers) -> Response:
+    """Playlists are small: read whole, so an unfinished EVENT playlist can start at 0."""
     text = body.decode("utf-8", errors="replace")
     cache = FINISHED_PLAYLIST_CACHE
     if not is_media_playlist(text):
