@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,8 +66,19 @@ def test_unknown_addresses_and_formats(client: TestClient, ctx: Context) -> None
     assert oembed(client, f"{SITE}/watch/nothing")[0] == 404
     assert oembed(client, f"https://elsewhere.example/watch/{video.id}")[0] == 404
     assert oembed(client, f"{SITE}/upload")[0] == 404
-    status, body = oembed(client, f"{SITE}/watch/{video.id}", format="xml")
-    assert status == 501 and "json" in str(body["message"])
+    status, body = oembed(client, f"{SITE}/watch/{video.id}", format="yaml")
+    assert status == 422 and "json" in str(body["message"])
+
+
+def test_the_xml_form_holds_the_same_fields(client: TestClient, ctx: Context) -> None:
+    video = make_video(ctx, make_user(ctx, "alice"))
+    address = f"{SITE}/watch/{video.id}"
+    answer = oembed(client, address)[1]
+    resp = client.get("/api/gallery/oembed", params={"url": address, "format": "xml"})
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/xml")
+    root = ElementTree.fromstring(resp.content)
+    assert root.tag == "oembed"
+    assert {child.tag: child.text for child in root} == {k: str(v) for k, v in answer.items()}
 
 
 def test_watch_page_names_the_oembed_answer(client: TestClient, ctx: Context) -> None:

@@ -1,5 +1,6 @@
 """The whole API with three people (owner, another user, an administrator) and the owner's
-private video with its job, playlist and pictures in the store."""
+private video with its job, playlist and pictures in the store, a caption track and a comment,
+and the owner's private playlist holding it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fastapi.testclient import TestClient
 from tests.conftest import bearer, register
 from videoforge.auth import service
 from videoforge.context import Context
-from videoforge.db import Job, Video
+from videoforge.db import Caption, Comment, Job, Playlist, PlaylistEntry, Video
+from videoforge.storage.layout import VideoFiles, caption_path
 from videoforge.streaming.signing import Audience, media_url
 
 PASSWORD = "correct horse 42"
@@ -24,6 +26,9 @@ class World:
     user_ids: dict[str, str]
     private_video: str
     private_job: str
+    private_comment: str  # the owner's comment on the private video
+    private_playlist: str  # the owner's private playlist, holding the private video
+    private_entry: str
     public_video: str
     media_token: str  # a signed token for the private video
     public_media_token: str  # one for the public video (must not open the private one)
@@ -71,6 +76,24 @@ def add_ready_video(ctx: Context, user_id: str, visibility: str) -> tuple[str, s
     return video.id, job.id
 
 
+def add_video_items(ctx: Context, user_id: str, video_id: str) -> tuple[str, str, str]:
+    """A caption track ("en") and a comment on the video, and a private playlist holding it:
+    (comment id, playlist id, entry id)."""
+    with ctx.sessions() as db:
+        caption = Caption(video_id=video_id, language="en", label="English", cues_end=1.0)
+        comment = Comment(video_id=video_id, user_id=user_id, body="First!")
+        playlist = Playlist(user_id=user_id, title="Mine", visibility="private")
+        db.add_all([caption, comment, playlist])
+        db.flush()
+        entry = PlaylistEntry(playlist_id=playlist.id, video_id=video_id, position=0)
+        db.add(entry)
+        db.commit()
+        ids = comment.id, playlist.id, entry.id
+        vtt = VideoFiles(video_id).key(caption_path(caption.id))
+    ctx.store.put_stream(vtt, [b"WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n"])
+    return ids
+
+
 def token_of(url: str) -> str:
     return url.split("/")[3]  # /media/{video_id}/{token}/{path}
 
@@ -92,6 +115,7 @@ def world(client: TestClient) -> World:
     }
     private_video, private_job = add_ready_video(ctx, user_ids["owner"], "private")
     public_video, _ = add_ready_video(ctx, user_ids["owner"], "public")
+    comment, playlist, entry = add_video_items(ctx, user_ids["owner"], private_video)
     ttl = ctx.settings.media_url_ttl_seconds
     secret = ctx.tokens.media_secret
     return World(
@@ -99,6 +123,9 @@ def world(client: TestClient) -> World:
         user_ids=user_ids,
         private_video=private_video,
         private_job=private_job,
+        private_comment=comment,
+        private_playlist=playlist,
+        private_entry=entry,
         public_video=public_video,
         media_token=token_of(
             media_url(secret, private_video, "hls/master.m3u8", ttl, Audience.PRIVATE)

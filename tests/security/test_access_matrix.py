@@ -7,6 +7,8 @@ add an endpoint without saying who may call it. Id-bearing routes are called wit
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from videoforge.testing.routes import all_routes
@@ -21,6 +23,7 @@ SIGNED_IN = "signed-in"  # anon 401; any signed-in user passes the access check
 ADMIN = "admin"  # anon 401; users 403; admins pass
 PRIVATE = "private"  # the owner's private video: anon 401/404, other 404, owner and admin pass
 CAPABILITY = "capability"  # a signed URL: whoever holds it (see test_media_urls...)
+AUTHOR = "author"  # like PRIVATE, but an admin may not (edit a comment: only its author)
 
 MATRIX: dict[tuple[str, str], str] = {
     # Service and docs
@@ -102,21 +105,90 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/api/stream/{video_id}/thumbnail.jpg"): PRIVATE,
     ("GET", "/api/stream/{video_id}/download"): PRIVATE,
     ("GET", "/media/{video_id}/{token}/{path:path}"): CAPABILITY,
+    # Captions, thumbnails, oEmbed
+    ("GET", "/api/gallery/videos/{video_id}/captions"): PRIVATE,
+    ("POST", "/api/gallery/videos/{video_id}/captions"): PRIVATE,
+    ("DELETE", "/api/gallery/videos/{video_id}/captions/{language}"): PRIVATE,
+    ("POST", "/api/gallery/videos/{video_id}/thumbnail/frame"): PRIVATE,
+    ("POST", "/api/gallery/videos/{video_id}/thumbnail/image"): PRIVATE,
+    ("GET", "/api/gallery/oembed"): PUBLIC,  # public videos only (tests/captions)
+    # Channels, comments, likes, resume positions
+    ("GET", "/api/gallery/channels/me"): SIGNED_IN,
+    ("PATCH", "/api/gallery/channels/me"): SIGNED_IN,
+    ("PUT", "/api/gallery/channels/me/avatar"): SIGNED_IN,
+    ("DELETE", "/api/gallery/channels/me/avatar"): SIGNED_IN,
+    ("GET", "/api/gallery/channels/{username}"): PUBLIC,
+    ("GET", "/api/gallery/channels/{username}/avatar"): PUBLIC,
+    ("GET", "/api/gallery/channels/{username}/videos"): PUBLIC,  # public videos only
+    ("GET", "/api/gallery/channels/{username}/playlists"): PUBLIC,  # public playlists only
+    ("GET", "/api/gallery/videos/{video_id}/comments"): PRIVATE,
+    ("POST", "/api/gallery/videos/{video_id}/comments"): PRIVATE,
+    ("PATCH", "/api/gallery/videos/{video_id}/comments/{comment_id}"): AUTHOR,
+    ("DELETE", "/api/gallery/videos/{video_id}/comments/{comment_id}"): PRIVATE,
+    ("GET", "/api/gallery/videos/{video_id}/likes"): PRIVATE,
+    ("PUT", "/api/gallery/videos/{video_id}/like"): PRIVATE,
+    ("DELETE", "/api/gallery/videos/{video_id}/like"): PRIVATE,
+    ("GET", "/api/gallery/videos/{video_id}/position"): PRIVATE,
+    ("PUT", "/api/gallery/videos/{video_id}/position"): PRIVATE,
+    ("DELETE", "/api/gallery/videos/{video_id}/position"): PRIVATE,
+    # Playlists ({playlist_id} is the owner's private playlist)
+    ("POST", "/api/gallery/playlists"): SIGNED_IN,
+    ("GET", "/api/gallery/playlists/mine"): SIGNED_IN,
+    ("GET", "/api/gallery/playlists/{playlist_id}"): PRIVATE,
+    ("PATCH", "/api/gallery/playlists/{playlist_id}"): PRIVATE,
+    ("DELETE", "/api/gallery/playlists/{playlist_id}"): PRIVATE,
+    ("POST", "/api/gallery/playlists/{playlist_id}/entries"): PRIVATE,
+    ("PUT", "/api/gallery/playlists/{playlist_id}/entries/{entry_id}/position"): PRIVATE,
+    ("DELETE", "/api/gallery/playlists/{playlist_id}/entries/{entry_id}"): PRIVATE,
     ("OPTIONS", "/media/{video_id}/{token}/{path:path}"): PUBLIC,  # CORS preflight
 }
 
-# Run last, in this order: they end the video or the callers' sessions.
+# Run last, in this order: they end what later routes use, the video or the callers' sessions.
 DESTRUCTIVE = [
+    ("DELETE", "/api/gallery/playlists/{playlist_id}/entries/{entry_id}"),
+    ("DELETE", "/api/gallery/playlists/{playlist_id}"),
+    ("DELETE", "/api/gallery/videos/{video_id}/comments/{comment_id}"),
+    ("DELETE", "/api/gallery/videos/{video_id}/captions/{language}"),
     ("DELETE", "/api/gallery/videos/{video_id}"),
     ("POST", "/api/auth/change-password"),
     ("POST", "/api/auth/logout"),
 ]
+# Deletions the owner makes here: an admin's would leave the owner nothing to delete (admins
+# deleting others' things: test_an_admin_may_delete_anyones_video, tests/social, tests/captions).
+DELETED_BY_OWNER = DESTRUCTIVE[:5]
+
+# Bodies that pass validation, so that a request reaches the access check (FastAPI answers
+# 422 for a bad body before any handler runs, which would hide a missing 404).
+REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/gallery/videos/{video_id}/captions"): {
+        "files": {"file": ("en.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n")},
+        "data": {"language": "en"},
+    },
+    ("POST", "/api/gallery/videos/{video_id}/thumbnail/frame"): {"json": {"time": 0.5}},
+    ("POST", "/api/gallery/videos/{video_id}/thumbnail/image"): {
+        "files": {"file": ("a.png", b"not a picture")}
+    },
+    ("POST", "/api/gallery/videos/{video_id}/comments"): {"json": {"body": "Nice"}},
+    ("PATCH", "/api/gallery/videos/{video_id}/comments/{comment_id}"): {"json": {"body": "Edit"}},
+    ("PUT", "/api/gallery/videos/{video_id}/position"): {"json": {"seconds": 1.0}},
+    # The private video, already in it: 409 for whoever may change the playlist.
+    ("POST", "/api/gallery/playlists/{playlist_id}/entries"): {"json": {"videoId": "{video_id}"}},
+    ("PUT", "/api/gallery/playlists/{playlist_id}/entries/{entry_id}/position"): {
+        "json": {"position": 0}
+    },
+    ("POST", "/api/gallery/playlists"): {"json": {"title": "Another"}},
+}
 
 
 def url_for(path: str, world: World) -> str:
     values = {
         "{video_id}": world.private_video,
         "{job_id}": world.private_job,
+        "{comment_id}": world.private_comment,
+        "{playlist_id}": world.private_playlist,
+        "{entry_id}": world.private_entry,
+        "{language}": "en",
+        "{username}": "olga",  # the owner
         "{user_id}": world.user_ids["other"],
         "{upload_id}": "0" * 32,
         "{uuid}": "0" * 32,
@@ -145,6 +217,8 @@ def check(kind: str, who: str, status: int) -> bool:
         return status not in (401, 403)
     if kind == ADMIN:
         return passes(status) if who == "admin" else status == 403
+    if kind == AUTHOR and who == "admin":
+        return status == 403
     # PRIVATE
     return status == 404 if who == "other" else passes(status)
 
@@ -162,16 +236,23 @@ def test_access_matrix(client: TestClient, world: World) -> None:
     wrong = []
     for method, path in order:
         kind = MATRIX[(method, path)]
-        body: dict[str, str] | None = {} if method in ("POST", "PUT", "PATCH") else None
+        request = REQUESTS.get((method, path))
+        if request is None:
+            request = {"json": {}} if method in ("POST", "PUT", "PATCH") else {}
+        if "json" in request:
+            json = request["json"]
+            request = {
+                "json": {k: url_for(v, world) if isinstance(v, str) else v for k, v in json.items()}
+            }
         for who in CALLERS:
-            if (method, path) == DESTRUCTIVE[0] and who == "admin":
-                continue  # the owner deletes it; admin deletion is tried on the public video
+            if (method, path) in DELETED_BY_OWNER and who == "admin":
+                continue
             resp = client.request(
-                method, url_for(path, world), headers=world.headers[who], json=body
+                method, url_for(path, world), headers=world.headers[who], **request
             )
             if not check(kind, who, resp.status_code):
                 wrong.append(f"{method} {path} as {who}: {resp.status_code} {resp.text[:120]}")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 def test_an_admin_may_delete_anyones_video(client: TestClient, world: World) -> None:
@@ -182,11 +263,17 @@ def test_an_admin_may_delete_anyones_video(client: TestClient, world: World) -> 
 
 
 def test_listing_never_shows_other_peoples_private_videos(client: TestClient, world: World) -> None:
+    """The gallery lists public videos only, to everyone; the owner's own are in My videos."""
     for who, sees_private in (("anon", False), ("other", False), ("owner", True), ("admin", True)):
         listed = client.get("/api/gallery/videos", headers=world.headers[who]).json()["videos"]
         ids = {video["id"] for video in listed}
         assert world.public_video in ids
-        assert (world.private_video in ids) is sees_private, who
+        assert world.private_video not in ids, who
+        if who != "anon":
+            mine = client.get("/api/gallery/videos?mine=true", headers=world.headers[who])
+            assert (world.private_video in {v["id"] for v in mine.json()["videos"]}) is (
+                who == "owner"
+            ), who
         jobs = client.get("/api/jobs", headers=world.headers[who])
         if who != "anon":
             job_ids = {job["id"] for job in jobs.json()["jobs"]}

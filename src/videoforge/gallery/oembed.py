@@ -11,8 +11,9 @@ import html
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlencode, urlsplit
+from xml.etree import ElementTree
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from videoforge.config import Settings
 from videoforge.db import User, Video
 from videoforge.deps import CtxDep, DbDep
-from videoforge.errors import NotFound, VideoForgeError
+from videoforge.errors import NotFound
 from videoforge.jobs.status import VideoStatus
 from videoforge.media.pictures import THUMBNAIL_WIDTH
 from videoforge.streaming.revocation import owner_disabled
@@ -32,11 +33,6 @@ DEFAULT_WIDTH = 640
 MIN_SIDE = 64
 _VIDEO_PAGE = re.compile(r"/(?:watch|embed)/([A-Za-z0-9_-]{1,64})/?")
 UNKNOWN = "No public video is at this address."
-
-
-class NotImplementedFormat(VideoForgeError):
-    status_code = 501
-    code = "not_implemented"
 
 
 class OEmbed(BaseModel):
@@ -89,7 +85,20 @@ def fit(
     return out_width, out_height
 
 
-@router.get(PATH, response_model=OEmbed, responses={404: {}, 501: {"description": "format=xml"}})
+def as_xml(answer: OEmbed) -> Response:
+    """oEmbed's XML form: the same fields as elements of <oembed> (oembed.com, section 2.3.4)."""
+    root = ElementTree.Element("oembed")
+    for name, value in answer.model_dump(exclude_none=True).items():
+        ElementTree.SubElement(root, name).text = str(value)
+    body = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="text/xml; charset=utf-8")
+
+
+@router.get(
+    PATH,
+    response_model=OEmbed,
+    responses={200: {"content": {"text/xml": {}}}, 404: {"description": "No public video there"}},
+)
 def oembed(
     request: Request,
     ctx: CtxDep,
@@ -97,10 +106,8 @@ def oembed(
     url: Annotated[str, Query(max_length=2000)],
     maxwidth: Annotated[int | None, Query(gt=0)] = None,
     maxheight: Annotated[int | None, Query(gt=0)] = None,
-    format: str = "json",
-) -> OEmbed:
-    if format != "json":
-        raise NotImplementedFormat("Only format=json is offered.")
+    format: Literal["json", "xml"] = "json",
+) -> OEmbed | Response:
     site = site_url(ctx.settings, request)
     asked = urlsplit(url)
     match = _VIDEO_PAGE.fullmatch(asked.path)
@@ -125,4 +132,4 @@ def oembed(
         thumb_width, thumb_height = fit(video.width, video.height, THUMBNAIL_WIDTH, None)
         answer.thumbnail_url = f"{site}/api/stream/{video.id}/thumbnail.jpg"
         answer.thumbnail_width, answer.thumbnail_height = thumb_width, thumb_height
-    return answer
+    return as_xml(answer) if format == "xml" else answer
