@@ -9,6 +9,11 @@ ffmpeg gets `cores / workers` threads so the workers do not oversubscribe the ma
 task gets all cores). CPU seconds are the finished processes' user + system time. SSIM compares
 each chunked rung with the one task's, frame by frame. "First playable" is when the stitched
 EVENT playlists first list segments (chunk 0 and the audio done).
+
+The simulation is fitted on the 1-worker run only (each task's CPU seconds and how many cores
+it kept busy, the pool's dispatch gaps, the final step) and must predict the 2-worker run
+(2 processes x 1 thread) within VALIDATION_ERROR before its 4-64 worker predictions are
+trusted; those use the real queue's latency (SqlQueue on SQLite, measured: queue_latency.py).
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
 from rich.console import Console
 from rich.table import Table
 
-from bench.chunk_sim import CostModel, predict
+from bench.chunk_sim import FAVOURED_RULE, CostModel, makespan, wall_on
 from bench.pipelines import _children_cpu, _fresh, hls_files, run_videoforge
 from bench.quality import joined
+from bench.queue_latency import QueueLatency
+from bench.queue_latency import measure as measure_queue
 from bench.sources import GRAINY_1080P30, frame_size, make_source
 from videoforge.config import Settings
 from videoforge.media.chunks import Chunk, encode_audio, encode_chunk, plan_chunks
@@ -50,6 +57,7 @@ MEASURED_WORKERS = (1, 2)
 SIMULATED_WORKERS = (4, 8, 16, 64)
 GOAL_SPEEDUP_PER_WORKER, GOAL_UP_TO = 0.8, 8
 DURATIONS = {"10 min": 600.0, "1 h": 3600.0, "3 h": 10800.0}
+VALIDATION_ERROR = 0.10  # the issue's bar for trusting the simulation
 
 
 @dataclass
@@ -63,6 +71,10 @@ class TaskTime:
     @property
     def wall(self) -> float:
         return self.ended - self.started
+
+    def wall_on(self, cores: float) -> float:
+        """This task's wall time on a worker of `cores` cores (CPU seconds as measured)."""
+        return wall_on(self.cpu, cores, self.cpu / self.wall)
 
 
 @dataclass
@@ -79,21 +91,59 @@ class Run:
     queue_latency: float = 0.0
 
     @property
-    def audio(self) -> float | None:
-        return next((t.wall for t in self.tasks if t.name == "audio"), None)
+    def chunks(self) -> list[TaskTime]:
+        return [t for t in self.tasks if t.name != "audio"]
 
     @property
-    def chunk_walls(self) -> list[float]:
-        return [t.wall for t in self.tasks if t.name != "audio"]
+    def audio_cpu(self) -> float:
+        return sum(t.cpu for t in self.tasks if t.name == "audio")
 
-    def predicted(self) -> float:
-        return predict(
-            self.audio,
-            self.chunk_walls,
-            self.workers,
-            queue_latency=self.queue_latency,
-            final_step=self.final_step,
+
+def predict_run(
+    fitted: Run,
+    workers: int,
+    worker_cores: float,
+    *,
+    queue_latency: float | None = None,
+    idle_latency: float = 0.0,
+) -> float:
+    """Time to ready of the fitted run's tasks on `workers` workers of `worker_cores` cores
+    each, with the fitted run's final step and (unless given) its dispatch latency."""
+    latency = fitted.queue_latency if queue_latency is None else queue_latency
+    walls = [task.wall_on(worker_cores) for task in fitted.tasks]  # in queue order
+    return makespan(walls, workers, latency, idle_latency) + fitted.final_step
+
+
+@dataclass(frozen=True)
+class Validation:
+    predicted: float
+    measured: float
+
+    @property
+    def error(self) -> float:
+        return (self.predicted - self.measured) / self.measured
+
+    @property
+    def passed(self) -> bool:
+        return abs(self.error) <= VALIDATION_ERROR
+
+    def verdict(self) -> str:
+        outcome = (
+            "PASSED: the 4-64 worker predictions can be trusted"
+            if self.passed
+            else "FAILED: do not trust the 4-64 worker predictions"
         )
+        return (
+            f"Check: the 2-worker run predicted from the 1-worker run only: {self.predicted:.1f} s "
+            f"against {self.measured:.1f} s measured ({self.error:+.1%}, the bar is "
+            f"±{VALIDATION_ERROR:.0%}): {outcome}"
+        )
+
+
+def validate(runs: list[Run]) -> Validation:
+    """The 2-worker run against its prediction from the 1-worker run."""
+    single, double = runs[0], runs[1]
+    return Validation(predict_run(single, double.workers, double.threads), double.wall)
 
 
 def _task(
@@ -254,28 +304,33 @@ def measured_table(one: Run, runs: list[Run], rungs: list[Rung]) -> Table:
 
 
 def simulation_table(one: Run, runs: list[Run], model: CostModel) -> Table:
-    """Measured runs against their prediction, then N workers from the 1-worker chunk times."""
-    table = Table(title="Simulated workers (each like this machine, 1-worker chunk times)")
+    """The measured runs against their prediction from the 1-worker run, then N workers."""
+    table = Table(
+        title="Simulated workers (fitted on the 1-worker run; simulated workers each like this "
+        "machine, on the real queue)"
+    )
     for column in ("workers", "measured (s)", "predicted (s)", "error", "speed-up", "goal"):
         table.add_column(column, justify="right")
+    single = runs[0]
     for run in runs:
-        predicted = run.predicted()
+        predicted = predict_run(single, run.workers, run.threads)
+        error = (predicted - run.wall) / run.wall
+        check = "fitted on" if run is single else _check(error)
         table.add_row(
-            str(run.workers),
+            f"{run.workers} x {run.threads}",
             f"{run.wall:.1f}",
             f"{predicted:.1f}",
-            f"{(predicted - run.wall) / run.wall:+.1%}",
+            f"{error:+.1%}",
             f"{one.wall / run.wall:.2f}x",
-            "",
+            check,
         )
-    single = runs[0]
     for workers in SIMULATED_WORKERS:
-        wall = predict(
-            single.audio,
-            single.chunk_walls,
+        wall = predict_run(
+            single,
             workers,
+            model.cores,
             queue_latency=model.queue_latency,
-            final_step=model.final_step,
+            idle_latency=model.idle_latency,
         )
         speedup = one.wall / wall
         goal = GOAL_SPEEDUP_PER_WORKER * workers
@@ -288,8 +343,13 @@ def simulation_table(one: Run, runs: list[Run], model: CostModel) -> Table:
     return table
 
 
+def _check(error: float) -> str:
+    passed = abs(error) <= VALIDATION_ERROR
+    return f"±{VALIDATION_ERROR:.0%} {'passed' if passed else 'FAILED'}"
+
+
 def favoured_table(model: CostModel, segment: float) -> Table:
-    table = Table(title="Chunk length the simulation favours (CPU overhead ≤ 1.05x)")
+    table = Table(title="Chunk length the simulation favours, and its time to ready")
     table.add_column("video")
     for workers in SIMULATED_WORKERS:
         table.add_column(f"{workers} workers", justify="right")
@@ -300,6 +360,35 @@ def favoured_table(model: CostModel, segment: float) -> Table:
             cells.append("—" if best is None else f"{best[0]:g} s ({best[1]:.0f} s)")
         table.add_row(label, *cells)
     return table
+
+
+def fit_model(one: Run, runs: list[Run], duration: float, queue: QueueLatency) -> CostModel:
+    """The cost model from the one task and the 1-worker chunked run only."""
+    single = runs[0]
+    return CostModel.fit(
+        one.cpu,
+        duration,
+        [t.cpu for t in single.chunks],
+        single.audio_cpu,
+        final_step=single.final_step,
+        queue_latency=queue.taking,
+        idle_latency=queue.idle,
+        chunk_walls=[t.wall for t in single.chunks],
+        cores=single.threads,
+    )
+
+
+def model_line(model: CostModel, queue: QueueLatency, runs: list[Run]) -> str:
+    return (
+        f"cost model (1-worker run): {model.per_chunk:.2f} CPU-s per chunk + "
+        f"{model.per_video_second:.2f} CPU-s per video second, audio "
+        f"{model.audio_per_video_second:.3f} s/s; a chunk keeps {model.parallelism:.2f} of "
+        f"{model.cores:g} cores busy (efficiency {model.parallelism / model.cores:.0%}); "
+        f"final step {model.final_step * 1000:.0f} ms; bench pool dispatch "
+        f"{runs[0].queue_latency * 1000:.0f} ms; real queue (SQLite, poll "
+        f"{queue.poll_seconds:g} s): {queue.taking * 1000:.1f} ms to take a waiting task, "
+        f"{queue.idle * 1000:.0f} ms until an idle worker has it"
+    )
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -313,6 +402,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--size", type=frame_size, help="WxH instead of 1920x1080")
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     parser.add_argument("--width", type=int, help="table width in characters")
+    parser.add_argument(
+        "--queue-poll-seconds",
+        type=float,
+        default=defaults.queue_poll_seconds,
+        help="a worker's poll interval, for the queue latency measured",
+    )
     return parser.parse_args(argv)
 
 
@@ -336,23 +431,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         cores=args.cores,
         size=args.size,
     )
-    single = runs[0]
-    model = CostModel.fit(
-        one.wall,
-        duration,
-        single.chunk_walls,
-        single.audio or 0.0,
-        final_step=single.final_step,
-        queue_latency=single.queue_latency,
-    )
+    queue = measure_queue(args.work_dir / "queue", args.queue_poll_seconds)
+    model = fit_model(one, runs, duration, queue)
     console.print(measured_table(one, runs, rungs))
     console.print(simulation_table(one, runs, model))
-    console.print(
-        f"cost model: {model.per_chunk:.2f} s per chunk + {model.per_video_second:.2f} s per "
-        f"video second, audio {model.audio_per_video_second:.3f} s/s, queue latency "
-        f"{model.queue_latency * 1000:.0f} ms, final step {model.final_step * 1000:.0f} ms"
-    )
+    console.print(validate(runs).verdict(), soft_wrap=True)
+    console.print(model_line(model, queue, runs), soft_wrap=True)
     console.print(favoured_table(model, settings.segment_seconds))
+    console.print(f"Favoured chunk length, the rule: {FAVOURED_RULE}.", soft_wrap=True)
     return 0
 
 

@@ -7,8 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bench.chunk_sim import CostModel, makespan, predict
-from bench.chunked import bench, favoured_table, main, measured_table, simulation_table
+from bench.chunk_sim import CostModel, makespan, predict, wall_on
+from bench.chunked import (
+    bench,
+    favoured_table,
+    fit_model,
+    main,
+    measured_table,
+    predict_run,
+    simulation_table,
+    validate,
+)
+from bench.queue_latency import QueueLatency
 
 from videoforge.config import Settings
 
@@ -18,6 +28,13 @@ def test_makespan_takes_tasks_in_order_on_the_first_free_worker() -> None:
     assert makespan([4, 1, 1, 1, 1], 2, 0.0) == 4
     assert makespan([1, 1, 1, 1], 2, 0.5) == 3
     assert predict(1.0, [2, 2], 3, queue_latency=0.0, final_step=0.25) == 2.25
+    assert makespan([1, 1, 1, 1], 2, 0.0, idle_latency=0.5) == 2.5  # each worker's first poll
+
+
+def test_a_task_runs_on_the_cores_it_can_keep_busy() -> None:
+    assert wall_on(8.0, 2, 1.6) == 5.0  # measured on 2 cores, kept 1.6 busy
+    assert wall_on(8.0, 1, 1.6) == 8.0  # one core: all its CPU seconds in turn
+    assert wall_on(8.0, 4, 1.6) == 5.0  # more cores than it uses change nothing
 
 
 def test_cost_model_charges_what_chunks_cost_beyond_one_task() -> None:
@@ -28,6 +45,12 @@ def test_cost_model_charges_what_chunks_cost_beyond_one_task() -> None:
     assert model.cpu_overhead(60.0, 2, 10) == pytest.approx(66 / 59)
     assert model.simulate(60.0, 2, 10, 6) == pytest.approx(1.0 + 11.0)  # audio, then a chunk
     best = model.favoured_chunk(3600.0, 2, 8)
+    two_cores = CostModel.fit(
+        60.0, 60.0, [11.0] * 6, 1.0, final_step=0.0, queue_latency=0.0,
+        chunk_walls=[6.875] * 6, cores=2,
+    )  # fmt: skip
+    assert two_cores.parallelism == pytest.approx(1.6)
+    assert two_cores.chunk_seconds([10.0]) == pytest.approx([6.875])
     assert best is not None and model.cpu_overhead(3600.0, 2, best[0]) <= 1.05
 
 
@@ -45,15 +68,14 @@ def test_every_run_is_measured(ffmpeg: str, tmp_path: Path) -> None:
         assert 0 < (run.first_playable or 0) <= run.wall
     for run in runs:
         assert [t.name for t in run.tasks] == ["audio", "0", "1", "2"]
-        assert all(t.wall > 0 for t in run.tasks) and run.predicted() > 0
+        assert all(t.wall > 0 for t in run.tasks) and predict_run(runs[0], run.workers, 1) > 0
         assert 0.5 < run.ssim["240p"] <= 1
     assert len({t.worker for t in runs[1].tasks}) == 2  # two processes took tasks
 
-    single = runs[0]
-    model = CostModel.fit(
-        one.wall, duration, single.chunk_walls, single.audio or 0.0,
-        final_step=single.final_step, queue_latency=single.queue_latency,
-    )  # fmt: skip
+    queue = QueueLatency(idle=0.5, taking=0.002, poll_seconds=1.0)
+    model = fit_model(one, runs, duration, queue)
+    assert model.cores == 2 and model.parallelism > 0
+    assert validate(runs).measured == runs[1].wall and validate(runs).predicted > 0
     assert measured_table(one, runs, rungs).row_count == 3
     assert simulation_table(one, runs, model).row_count == 2 + 4  # measured 1, 2; simulated
     assert favoured_table(model, settings.segment_seconds).row_count == 3
@@ -70,3 +92,6 @@ def test_command_line_run_prints_the_tables(
     for title in ("One task vs chunked", "Simulated workers", "Chunk length the simulation"):
         assert title in printed
     assert "chunked, 2 workers" in printed and "3 h" in printed
+    assert "Check: the 2-worker run predicted from the 1-worker run only" in printed
+    assert "Favoured chunk length, the rule: of the candidates" in printed
+    assert "real queue (SQLite, poll" in printed

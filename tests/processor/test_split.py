@@ -26,6 +26,7 @@ from videoforge.processor.ladder import choose_rungs
 from videoforge.processor.tasks import ProcessVideo
 from videoforge.storage.layout import PLAYLIST_NAME, VideoFiles
 from videoforge.testing.clips import make_clip
+from videoforge.worker.base import PermanentJobError
 
 pytestmark = pytest.mark.slow
 
@@ -135,6 +136,31 @@ def test_split_video_matches_the_one_process_encode(
     assert [(t.start_seconds, t.end_seconds) for t in out.tasks[1:]] == [
         (0, 2), (2, 4), (4, 6), (6, pytest.approx(7.0, abs=0.05)),
     ]  # fmt: skip
+
+
+def test_a_stitched_segment_that_does_not_decode_fails_the_job(
+    split_ctx: Context, clip: Path
+) -> None:
+    """Every part is stored, then the last 240p segment (chunk 3's) is damaged in the store:
+    the final step checks the stitched ladder as the one-task path does, and the job fails
+    with the rendition named instead of turning ready."""
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    for index in (-1, 0, 1, 2, 3):
+        run(ctx, tasks[index])
+    last = sorted((hls_dir(ctx, job) / "240p").glob("seg_*.m4s"))[-1]
+    last.write_bytes(b"\x00\x00\x00\x10moof" + b"\xff" * 4000)
+    (final,) = take_all(ctx)
+    with pytest.raises(PermanentJobError, match="the 240p rendition does not decode") as caught:
+        run(ctx, final)
+
+    ProcessVideo(ctx).give_up(final, str(caught.value), dead_lettered=False)  # as the worker does
+    row, video = job.job(), job.video()
+    assert (row.status, video.status) == ("failed", "failed")
+    assert row.error == str(caught.value)
+    growing = job.text(f"hls/240p/{PLAYLIST_NAME}")
+    assert "#EXT-X-ENDLIST" not in growing  # the damaged ladder was not published as VOD
+    assert "download.mp4" not in job.stored()
 
 
 def test_playable_from_the_start_once_chunk_0_is_stored(split_ctx: Context, clip: Path) -> None:

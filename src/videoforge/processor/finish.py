@@ -1,14 +1,16 @@
 """The final step of a split job, run once every part is ready (handed out by handoff.py):
 the VOD playlists and the master written from the parts' small files (nothing is encoded or
-joined again), every segment they name checked to be in the store, the storyboard and the MP4
-download made from the stitched ladder (a remux, not an encode), the parts removed, the job
-ready."""
+joined again), every segment they name checked to be in the store, the stitched ladder verified
+as the one-task path's is (verify.py: the master names every rendition, the first and last
+segments of each decode; only those files are fetched), the storyboard and the MP4 download
+made from the stitched ladder (a remux, not an encode), the parts removed, the job ready."""
 
 from __future__ import annotations
 
 import logging
 import shutil
 import threading
+from pathlib import Path
 from typing import Any
 
 from videoforge.context import Context
@@ -19,8 +21,8 @@ from videoforge.media.rung import AUDIO_NAME
 from videoforge.processor import stitching
 from videoforge.processor.extras import Extras
 from videoforge.processor.recipe import Recipe
-from videoforge.processor.verify import LadderIncomplete
-from videoforge.storage.layout import VideoFiles
+from videoforge.processor.verify import Ladder, LadderIncomplete, ends, verify_ends
+from videoforge.storage.layout import MASTER_NAME, VideoFiles
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,13 @@ def run_finish(ctx: Context, body: dict[str, Any], stop: threading.Event) -> Non
     absent = stitching.missing(ctx.store, files, texts)
     if absent:
         raise LadderIncomplete(f"{len(absent)} file(s) missing, e.g. {absent[0]}")
-    # One more than the chunks: no growing playlist written late can replace the VOD ones.
-    with publishing(ctx.sessions, state.job_id, len(chunks) + 1):
-        stitching.write(ctx.store, files, texts)
     work_dir = ctx.settings.work_dir / f"finish-{state.job_id}"
     work_dir.mkdir(parents=True, exist_ok=True)
     try:
+        _verify(ctx, files, recipe, texts, work_dir / "verify")
+        # One more than the chunks: no growing playlist written late can replace the VOD ones.
+        with publishing(ctx.sessions, state.job_id, len(chunks) + 1):
+            stitching.write(ctx.store, files, texts)
         wanted = {recipe.rungs[-1].name, AUDIO_NAME}
         top = download_rung(recipe.rungs)
         wanted |= {top.name} if top else set()
@@ -58,3 +61,19 @@ def run_finish(ctx: Context, body: dict[str, Any], stop: threading.Event) -> Non
     ctx.store.delete_prefix(files.parts_prefix.rstrip("/"))
     if not state.finish():
         log.info("job %s was settled while its final step ran", state.job_id)
+
+
+def _verify(
+    ctx: Context, files: VideoFiles, recipe: Recipe, texts: dict[str, str], dest: Path
+) -> None:
+    """verify.py's checks on the stitched playlists, before they are published, with the files
+    they decode fetched from the store (every other segment was found there already)."""
+    for path, text in texts.items():
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        if path != MASTER_NAME:
+            folder = path.rsplit("/", 1)[0]
+            for uri in ends(text):
+                ctx.store.download(files.hls_file(f"{folder}/{uri}"), target.parent / uri)
+    verify_ends(ctx.ffmpeg, dest, Ladder(recipe.rungs, has_audio=recipe.has_audio))

@@ -7,6 +7,9 @@
    (as ffmpeg's master does while encoding) and the codec string of its init file.
 2. Each rendition's playlist is complete (ended, an init file, every segment present and not
    empty) and its first and last segments decode (init + segment; one ffmpeg for them all).
+   A split job's final step stitches in the store: it runs the same checks (`verify_ends`) on a
+   folder holding the playlists and only the files `ends` names, having checked in the store
+   that every other segment is there.
 
 A file that is missing or incomplete is worth another attempt (a write was lost); a rendition
 whose files are all there but do not decode is not, since encoding again gives the same bytes.
@@ -135,11 +138,17 @@ def _init_file(out_dir: Path, playlist: str) -> Path | None:
 
 def verify_ladder(ffmpeg: str, out_dir: Path, ladder: Ladder) -> None:
     """Raise unless the master names every planned rendition and each one plays."""
+    verify_ends(ffmpeg, out_dir, ladder, every_file=True)
+
+
+def verify_ends(ffmpeg: str, out_dir: Path, ladder: Ladder, *, every_file: bool = False) -> None:
+    """`verify_ladder`, of the files in `out_dir` only needing those `ends` names (plus every
+    listed file when `every_file`)."""
     master = hls.parse_master(_read(out_dir / MASTER_NAME, "the master playlist"))
     missing = [uri for uri in ladder.renditions if uri not in master.playlist_uris]
     if missing:
         raise LadderIncomplete(f"The master playlist does not name {', '.join(missing)}.")
-    ends = {playlist: _first_and_last(out_dir, playlist) for playlist in ladder.renditions}
+    ends = {p: _first_and_last(out_dir, p, every_file) for p in ladder.renditions}
     # One ffmpeg decodes them all (its start costs more than a segment's decode); only when
     # it fails does each rendition get its own, to name the one at fault.
     if _decodes(ffmpeg, [end for pair in ends.values() for end in pair]) is None:
@@ -153,22 +162,27 @@ def verify_ladder(ffmpeg: str, out_dir: Path, ladder: Ladder) -> None:
     raise LadderIncomplete("Checking the encoded video failed; it may pass on another attempt.")
 
 
-def _first_and_last(out_dir: Path, playlist: str) -> list[str]:
+def ends(playlist_text: str) -> list[str]:
+    """What the check decodes of a media playlist: its init file, first and last segment."""
+    uris = hls.media_uris(playlist_text)
+    return list(dict.fromkeys([uris[0], uris[1], uris[-1]])) if len(uris) >= 2 else []
+
+
+def _first_and_last(out_dir: Path, playlist: str, every_file: bool) -> list[str]:
     """`concat:` inputs joining the init file to the first and to the last segment (one when
     they are the same), after checking that the playlist is complete and its files exist."""
     name = playlist.split("/")[0]
     text = _read(out_dir / playlist, f"the {name} playlist")
-    uris = hls.media_uris(text)
     has_map = any(line.startswith("#EXT-X-MAP:") for line in text.splitlines())
-    if not (hls.is_finished(text) and has_map and len(uris) >= 2):
+    if not (hls.is_finished(text) and has_map and ends(text)):
         raise LadderIncomplete(f"The {name} playlist is unfinished or lists no segment.")
     folder = (out_dir / playlist).parent
-    files = [folder / uri for uri in uris]
+    files = [folder / uri for uri in (hls.media_uris(text) if every_file else ends(text))]
     empty = [f.name for f in files if not f.is_file() or f.stat().st_size == 0]
     if empty:
         raise LadderIncomplete(f"The {name} rendition is missing {', '.join(empty[:3])}.")
-    init, segments = files[0], files[1:]
-    return [f"concat:{init}|{segment}" for segment in dict.fromkeys([segments[0], segments[-1]])]
+    init, *segments = (folder / uri for uri in ends(text))
+    return [f"concat:{init}|{segment}" for segment in segments]
 
 
 def _decodes(ffmpeg: str, inputs: list[str]) -> FfmpegError | None:
