@@ -10,7 +10,6 @@ console errors and failed media requests."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from playwright.sync_api import Page
 from tests.browser.conftest import NewPage
 from tests.browser.helpers import Mailbox, api_account, current_time
 from tests.browser.test_sharing import upload
+from tests.processor.messages import run, take_all
 from videoforge.config import load_settings
 from videoforge.context import Context, build_context
-from videoforge.processor.tasks import ProcessVideo
 from videoforge.testing.clips import make_clip
 from videoforge.testing.server import ServerProcess
 
@@ -84,32 +83,18 @@ def long_clip(session_ffmpeg: str, tmp_path_factory: pytest.TempPathFactory) -> 
     return make_clip(session_ffmpeg, dest, seconds=SECONDS, width=640, height=360)
 
 
-def next_messages(ctx: Context) -> list[dict[str, Any]]:
-    """Every queued message's body, taken off the queue."""
-    bodies = []
-    while messages := ctx.queue.receive(60, max_messages=10):
-        for message in messages:
-            ctx.queue.delete(message.receipt)
-            bodies.append(message.body)
-    return bodies
-
-
-def run(ctx: Context, body: dict[str, Any]) -> None:
-    ProcessVideo(ctx).run(body, attempt=1, stop=threading.Event())
-
-
 def plan(ctx: Context, client: httpx.Client, clip: Path) -> tuple[str, dict[int, dict[str, Any]]]:
     """Upload, run the job's first message; the video's id and its tasks by index (audio: -1)."""
     video = upload(client, clip, "Three chunks", "public")
-    (first,) = next_messages(ctx)
+    (first,) = take_all(ctx)
     run(ctx, first)
-    tasks = {body["index"]: body for body in next_messages(ctx)}
+    tasks = {body["index"]: body for body in take_all(ctx)}
     assert sorted(tasks) == [-1, 0, 1, 2]
     return video["id"], tasks
 
 
 def finish(ctx: Context) -> None:
-    (final,) = next_messages(ctx)
+    (final,) = take_all(ctx)
     assert final["kind"] == "finish"
     run(ctx, final)
 

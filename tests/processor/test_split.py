@@ -4,7 +4,6 @@ segments, 2-s chunks), run message by message out of order, against the one-proc
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from tests.media.test_chunks import _playlist, _segment_pts
 from tests.processor.conftest import Upload, add_upload
+from tests.processor.messages import run, take_all
 from videoforge.config import Settings, load_settings
 from videoforge.context import Context, build_context
 from videoforge.db import JobTask, User
@@ -47,20 +47,6 @@ def split_ctx(tmp_path: Path) -> Iterator[Context]:
 @pytest.fixture
 def clip(tmp_path: Path, ffmpeg: str) -> Path:
     return make_clip(ffmpeg, tmp_path / "long.mp4", seconds=7, fps=25)
-
-
-def take_all(ctx: Context) -> list[dict[str, Any]]:
-    """Every queued message's body, taken off the queue."""
-    bodies = []
-    while messages := ctx.queue.receive(60, max_messages=10):
-        for message in messages:
-            ctx.queue.delete(message.receipt)
-            bodies.append(message.body)
-    return bodies
-
-
-def run(ctx: Context, body: dict[str, Any]) -> None:
-    ProcessVideo(ctx).run(body, attempt=1, stop=threading.Event())
 
 
 def plan(ctx: Context, clip: Path) -> tuple[Upload, dict[int, dict[str, Any]]]:
