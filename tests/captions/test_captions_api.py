@@ -9,7 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.gallery.conftest import context_of
-from tests.streaming.helpers import auth, make_user, make_video, media_path, write_hls
+from tests.streaming.helpers import (
+    auth,
+    make_user,
+    make_video,
+    media_path,
+    owner_other_admin,
+    write_hls,
+)
 from videoforge.context import Context
 from videoforge.db import User
 from videoforge.media import hls
@@ -105,11 +112,7 @@ def test_bad_files_are_refused_saying_where(client: TestClient, ctx: Context) ->
 def test_access(
     client: TestClient, ctx: Context, visibility: str, viewer: str | None, sees: int, changes: int
 ) -> None:
-    users = {
-        "owner": make_user(ctx, "owner"),
-        "other": make_user(ctx, "other"),
-        "admin": make_user(ctx, "boss", role="admin"),
-    }
+    users = owner_other_admin(ctx)
     video = make_video(ctx, users["owner"], visibility=visibility)
     assert add(client, ctx, users["owner"], video.id)[0] == 201
     user = users[viewer] if viewer else None

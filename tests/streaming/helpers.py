@@ -31,6 +31,15 @@ def make_user(ctx: Context, username: str, role: str = "user") -> User:
         return user
 
 
+def owner_other_admin(ctx: Context) -> dict[str, User]:
+    """The three viewers access tests try: the owner, another user and an admin."""
+    return {
+        "owner": make_user(ctx, "owner"),
+        "other": make_user(ctx, "other"),
+        "admin": make_user(ctx, "boss", role="admin"),
+    }
+
+
 def auth(ctx: Context, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {ctx.tokens.issue_access(user)}"}
 

@@ -13,6 +13,7 @@ from tests.streaming.helpers import (
     make_user,
     make_video,
     media_playlist,
+    owner_other_admin,
     put,
     write_hls,
 )
@@ -40,11 +41,7 @@ HIDDEN = "No video with this id exists, or it is private."
 def test_who_may_play_a_video(
     app_client: TestClient, ctx: Context, visibility: str, viewer: str | None, expected: int
 ) -> None:
-    users = {
-        "owner": make_user(ctx, "owner"),
-        "other": make_user(ctx, "other"),
-        "admin": make_user(ctx, "boss", role="admin"),
-    }
+    users = owner_other_admin(ctx)
     video = make_video(ctx, users["owner"], visibility=visibility)
     write_hls(ctx, video.id)
     headers = auth(ctx, users[viewer]) if viewer else {}
