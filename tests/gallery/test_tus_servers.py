@@ -221,7 +221,7 @@ def test_a_sigkill_mid_patch_resumes_byte_identical(tmp_path: Path, small_clip: 
         assert pieces.stat().st_size > third  # what the killed PATCH left behind
 
         last = resume(server.url, auth, path, data)
-        assert last.status_code == 204, last.text
+        assert last.status_code == 204, f"{last.text}\n{server.log()}"
         video_id = last.headers["video-id"]
         video = httpx.get(f"{server.url}{path}/video", headers=auth)
         assert video.status_code == 200, video.text
