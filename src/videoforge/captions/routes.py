@@ -10,7 +10,7 @@ from videoforge.auth.deps import CurrentUser, OptionalUser
 from videoforge.captions import service
 from videoforge.captions.schemas import LABEL_MAX, LANGUAGE_MAX, CaptionOut
 from videoforge.deps import CtxDep, DbDep
-from videoforge.errors import PayloadTooLarge
+from videoforge.gallery.multipart import read_small_file
 from videoforge.text import Line
 
 router = APIRouter(tags=["captions"])
@@ -44,11 +44,7 @@ def add_caption(
     label: Annotated[Line, Form(max_length=LABEL_MAX, description="Shown in the menu")] = "",
 ) -> CaptionOut:
     """Add a caption track (owner or admin); one already there in this language is replaced."""
-    data = file.file.read(MAX_CAPTION_BYTES + 1)  # spooled to disk by now; read in a thread
-    if len(data) > MAX_CAPTION_BYTES:
-        raise PayloadTooLarge(
-            f"A caption file may be at most {MAX_CAPTION_BYTES // 1024 // 1024} MiB."
-        )
+    data = read_small_file(file.file, MAX_CAPTION_BYTES, "A caption file")
     return service.add_caption(
         db,
         ctx,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -163,3 +164,12 @@ class StreamingForm:
     def skip_file(self) -> None:
         for _ in self.file_chunks():
             pass
+
+
+def read_small_file(file: BinaryIO, limit: int, what: str) -> bytes:
+    """A small uploaded file (a picture, a caption track) read whole, or 413 past `limit` bytes
+    ("{what} may be at most N MiB."). FastAPI has spooled it by now; call it from a thread."""
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{what} may be at most {limit // 1024 // 1024} MiB.")
+    return data

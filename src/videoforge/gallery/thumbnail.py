@@ -26,7 +26,8 @@ from videoforge.auth.deps import CurrentUser
 from videoforge.context import Context
 from videoforge.db import User, Video, utcnow
 from videoforge.deps import CtxDep, DbDep
-from videoforge.errors import BadRequest, Conflict, PayloadTooLarge, UnsupportedMedia
+from videoforge.errors import BadRequest, Conflict, UnsupportedMedia
+from videoforge.gallery.multipart import read_small_file
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import VideoOut
 from videoforge.media.limits import MAX_SIDE, within_picture_limits
@@ -84,9 +85,7 @@ def upload_image(
 ) -> VideoOut:
     """Make an uploaded picture the video's thumbnail and poster (owner or admin)."""
     video = require_change(user, db.get(Video, video_id))
-    data = file.file.read(MAX_IMAGE_BYTES + 1)  # spooled by now; this route runs in a thread
-    if len(data) > MAX_IMAGE_BYTES:
-        raise PayloadTooLarge(f"A picture may be at most {MAX_IMAGE_BYTES // 1024 // 1024} MiB.")
+    data = read_small_file(file.file, MAX_IMAGE_BYTES, "A picture")
     with tempfile.TemporaryDirectory(dir=ctx.settings.work_dir) as work:
         upload = Path(work) / "upload"
         upload.write_bytes(data)

@@ -31,10 +31,9 @@ def viewer_key(user: User | None, caller: Caller, secret: bytes) -> str:
 
 def record_view(session: Session, video: Video, viewer: str) -> bool:
     """Count a view of the video by this viewer unless they were counted within the window;
-    True when counted. Commits."""
+    True when counted (and committed)."""
     now = utcnow()
     since = now - VIEW_WINDOW
-    session.execute(delete(VideoView).where(VideoView.created_at < since))
     seen = session.scalar(
         select(VideoView.id).where(
             VideoView.video_id == video.id,
@@ -42,13 +41,16 @@ def record_view(session: Session, video: Video, viewer: str) -> bool:
             VideoView.created_at >= since,
         )
     )
-    if seen is None:
-        session.add(VideoView(video_id=video.id, viewer=viewer, created_at=now))
-        session.execute(
-            update(Video)
-            .where(Video.id == video.id)
-            # Keep updated_at: a view is not an edit.
-            .values(views=Video.views + 1, updated_at=Video.updated_at)
-        )
+    if seen is not None:
+        return False  # a reload: nothing to write
+    # Purged only when a view is counted: a reload (the common request) stays a read.
+    session.execute(delete(VideoView).where(VideoView.created_at < since))
+    session.add(VideoView(video_id=video.id, viewer=viewer, created_at=now))
+    session.execute(
+        update(Video)
+        .where(Video.id == video.id)
+        # Keep updated_at: a view is not an edit.
+        .values(views=Video.views + 1, updated_at=Video.updated_at)
+    )
     session.commit()
-    return seen is None
+    return True
