@@ -14,8 +14,6 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-import av
-from av.container import InputContainer
 from fastapi import APIRouter, File, UploadFile
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -30,10 +28,16 @@ from videoforge.errors import BadRequest, Conflict, UnsupportedMedia
 from videoforge.gallery.multipart import read_small_file
 from videoforge.gallery.present import describe_video
 from videoforge.gallery.schemas import VideoOut
-from videoforge.media.limits import MAX_SIDE, within_picture_limits
+from videoforge.media.limits import MAX_PIXELS, MAX_SIDE
 from videoforge.media.pictures import POSTER_MAX_WIDTH, THUMBNAIL_WIDTH
 from videoforge.media.plan import base_args
 from videoforge.media.runner import FfmpegError, run_ffmpeg
+from videoforge.media.still_picture import (
+    DamagedPicture,
+    NotAPicture,
+    PictureTooLarge,
+    decode_still_picture,
+)
 from videoforge.storage.capabilities import PresignedReads
 from videoforge.storage.layout import POSTER_NAME, THUMBNAIL_NAME, VideoFiles
 
@@ -44,8 +48,6 @@ FFMPEG_TIMEOUT = 60.0
 SOURCE_LINK_SECONDS = 300
 NOT_A_PICTURE = "This file is not a picture we can read: upload a JPEG, PNG, WebP or GIF image."
 DAMAGED = "This picture is damaged: it cannot be decoded."
-# Demuxers of still pictures: image2, the *_pipe ones (jpeg_pipe, png_pipe, ...), gif, webp.
-_PICTURE_FORMATS = ("image2", "_pipe", "gif", "webp")
 
 
 class FramePick(ApiModel):
@@ -86,39 +88,28 @@ def upload_image(
     """Make an uploaded picture the video's thumbnail and poster (owner or admin)."""
     video = require_change(user, db.get(Video, video_id))
     data = read_small_file(file.file, MAX_IMAGE_BYTES, "A picture")
+    check_picture(data)
     with tempfile.TemporaryDirectory(dir=ctx.settings.work_dir) as work:
         upload = Path(work) / "upload"
         upload.write_bytes(data)
-        check_picture(upload)
         _write_pictures(ctx, ["-i", str(upload)], Path(work))
         return _publish(db, ctx, user, video, Path(work))
 
 
-def check_picture(path: Path) -> None:
+def check_picture(data: bytes) -> None:
     """Refuse anything but one still picture within the size limits (415 or 400)."""
     try:
-        container = av.open(str(path))
-    except (av.FFmpegError, OSError, UnicodeDecodeError):
+        decode_still_picture(data, max_side=MAX_SIDE, max_pixels=MAX_PIXELS)
+    except PictureTooLarge as exc:
+        raise BadRequest(
+            f"This picture is {exc.width}x{exc.height}: at most {MAX_SIDE} pixels a side are "
+            "taken.",
+            code="picture_too_large",
+        ) from None
+    except DamagedPicture:
+        raise UnsupportedMedia(DAMAGED) from None
+    except NotAPicture:
         raise UnsupportedMedia(NOT_A_PICTURE) from None
-    with container:
-        assert isinstance(container, InputContainer)  # opened for reading
-        if not any(part in container.format.name for part in _PICTURE_FORMATS):
-            raise UnsupportedMedia(NOT_A_PICTURE)
-        if not container.streams.video:
-            raise UnsupportedMedia(NOT_A_PICTURE)
-        stream = container.streams.video[0]
-        if not (stream.width and stream.height):
-            raise UnsupportedMedia(DAMAGED)
-        if not within_picture_limits(stream.width, stream.height):
-            raise BadRequest(
-                f"This picture is {stream.width}x{stream.height}: at most {MAX_SIDE} pixels a "
-                "side are taken.",
-                code="picture_too_large",
-            )
-        try:
-            next(container.decode(stream))
-        except (av.FFmpegError, StopIteration):
-            raise UnsupportedMedia(DAMAGED) from None
 
 
 def _source(ctx: Context, video: Video, work: Path) -> str:

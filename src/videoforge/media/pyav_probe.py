@@ -24,6 +24,7 @@ from av.video.stream import VideoStream
 from videoforge.media.errors import NotAVideo
 from videoforge.media.facts import AudioTrack, ProbeResult
 from videoforge.media.limits import within_picture_limits
+from videoforge.media.still_picture import is_picture_format
 
 NOT_MEDIA = "This file is not a video or audio file we can read."
 EMPTY = "This file is empty."
@@ -31,8 +32,6 @@ PICTURE = "This file is a still picture, not a video."
 CUT_OFF = "This file is incomplete (it seems cut off); upload the whole file again."
 UNDECODABLE = "The video in this file is damaged or in a form we cannot decode."
 
-# Containers that hold still pictures (a JPEG or PNG opens as a one-frame "video").
-_PICTURE_FORMATS = ("image2", "_pipe", "gif", "webp")
 # AVFieldOrder values that mean interlaced (TT, BB, TB, BT); 0 is unknown, 1 progressive.
 _INTERLACED_FIELD_ORDERS = {2, 3, 4, 5}
 
@@ -60,7 +59,7 @@ def _read(container: InputContainer, size: int) -> ProbeResult:
     audio = [s for s in container.streams.audio if isinstance(s, AudioStream)]
     if video is None and not audio:
         raise NotAVideo(NOT_MEDIA)
-    if video is not None and container.format.name.endswith(_PICTURE_FORMATS):
+    if video is not None and is_picture_format(container.format.name):
         raise NotAVideo(PICTURE)
     if _cut_off(container, size):
         raise NotAVideo(CUT_OFF)

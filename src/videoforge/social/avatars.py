@@ -3,13 +3,13 @@ small WebP under one key per account."""
 
 from __future__ import annotations
 
-import io
 from fractions import Fraction
 
 import av
 import av.filter
 
 from videoforge.errors import PayloadTooLarge, UnsupportedMedia
+from videoforge.media.still_picture import NotAPicture, PictureTooLarge, decode_still_picture
 
 MAX_AVATAR_BYTES = 5 * 1024 * 1024
 AVATAR_SIDE = 256
@@ -35,32 +35,32 @@ def make_avatar(data: bytes) -> bytes:
     large, 415 when it is not a picture."""
     check_avatar_size(len(data))
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            if container.format.name not in _IMAGE_FORMATS or not container.streams.video:
-                raise UnsupportedMedia(_NOT_AN_IMAGE)
-            stream = container.streams.video[0]
-            width, height = stream.codec_context.width, stream.codec_context.height
-            if max(width, height) > _MAX_SOURCE_SIDE:
-                raise PayloadTooLarge(
-                    f"The picture is over {_MAX_SOURCE_SIDE} pixels wide or high."
-                )
-            frame = next(container.decode(stream))
-            square = _square(stream, frame)
-    except (av.FFmpegError, StopIteration) as exc:
+        picture = decode_still_picture(data, max_side=_MAX_SOURCE_SIDE, formats=_IMAGE_FORMATS)
+        square = _square(picture)
+    except PictureTooLarge:
+        raise PayloadTooLarge(
+            f"The picture is over {_MAX_SOURCE_SIDE} pixels wide or high."
+        ) from None
+    except (NotAPicture, av.FFmpegError) as exc:
         raise UnsupportedMedia(_NOT_AN_IMAGE) from exc
     return _webp(square)
 
 
-def _square(stream: av.VideoStream, frame: av.VideoFrame) -> av.VideoFrame:
+def _square(picture: av.VideoFrame) -> av.VideoFrame:
     graph = av.filter.Graph()
     graph.link_nodes(
-        graph.add_buffer(template=stream),
+        graph.add_buffer(
+            width=picture.width,
+            height=picture.height,
+            format=picture.format,
+            time_base=picture.time_base or Fraction(1, 1),
+        ),
         graph.add("crop", "min(iw\\,ih):min(iw\\,ih)"),
         graph.add("scale", f"{AVATAR_SIDE}:{AVATAR_SIDE}"),
         graph.add("format", "yuv420p"),
         graph.add("buffersink"),
     ).configure()
-    graph.push(frame)
+    graph.push(picture)
     square = graph.pull()
     assert isinstance(square, av.VideoFrame)
     return square
