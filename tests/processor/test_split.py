@@ -4,9 +4,9 @@ segments, 2-s chunks), run message by message out of order, against the one-proc
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -18,12 +18,16 @@ from videoforge.context import Context, build_context
 from videoforge.db import JobTask, User
 from videoforge.jobs import service
 from videoforge.jobs.queueing import requeue_job
+from videoforge.jobs.tasks import AUDIO_INDEX, ready_parts
 from videoforge.media.plan import plan_hls
 from videoforge.media.probe import probe
 from videoforge.media.rung import AUDIO_NAME
 from videoforge.media.runner import run_ffmpeg
+from videoforge.processor import stitching
 from videoforge.processor.ladder import choose_rungs
+from videoforge.processor.recipe import Recipe
 from videoforge.processor.tasks import ProcessVideo
+from videoforge.storage import ObjectStore
 from videoforge.storage.layout import PLAYLIST_NAME, VideoFiles
 from videoforge.testing.clips import make_clip
 from videoforge.worker.base import PermanentJobError
@@ -49,13 +53,13 @@ def clip(tmp_path: Path, ffmpeg: str) -> Path:
     return make_clip(ffmpeg, tmp_path / "long.mp4", seconds=7, fps=25)
 
 
-def plan(ctx: Context, clip: Path) -> tuple[Upload, dict[int, dict[str, Any]]]:
+def plan(ctx: Context, clip: Path, chunks: int = 4) -> tuple[Upload, dict[int, dict[str, Any]]]:
     """Upload and run the job's first message; the task messages by index (audio: -1)."""
     job = add_upload(ctx, clip)
     run(ctx, job.body)
     sent = take_all(ctx)
-    assert [b["kind"] for b in sent] == ["audio", "chunk", "chunk", "chunk", "chunk"]
-    assert [b["index"] for b in sent] == [-1, 0, 1, 2, 3]  # the audio, then from the start
+    assert [b["kind"] for b in sent] == ["audio", *["chunk"] * chunks]
+    assert [b["index"] for b in sent] == [-1, *range(chunks)]  # the audio, then from the start
     return job, {b["index"]: b for b in sent}
 
 
@@ -218,3 +222,90 @@ def test_short_videos_stay_one_task(split_ctx: Context, ffmpeg: str, tmp_path: P
 def test_settings_refuse_chunks_shorter_than_a_segment() -> None:
     with pytest.raises(ValueError, match="chunk_seconds must be at least segment_seconds"):
         Settings(segment_seconds=4, keyframe_seconds=2, chunk_seconds=2)
+
+
+class CountingStore:
+    """The store, with the keys read through it noted down (the small files are opened)."""
+
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+        self.opened: list[str] = []
+
+    def open(self, key: str) -> BinaryIO:
+        self.opened.append(key)
+        return self.store.open(key)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def published_texts(job: Upload, paths: Iterable[str]) -> dict[str, str]:
+    return {path: job.text(f"hls/{path}") for path in paths}
+
+
+@pytest.mark.parametrize(
+    "order", [[-1, 0, 1, 2, 3, 4, 5, 6], [4, -1, 1, 0, 6, 2, 3, 5]], ids=["in order", "any order"]
+)
+def test_each_handoff_reads_only_what_is_new(
+    split_ctx: Context, ffmpeg: str, tmp_path: Path, order: list[int]
+) -> None:
+    """Seven chunks: a handoff reads the published playlists, chunk 0's master, the audio
+    part and the parts of the chunks it adds, never again those of the chunks published
+    before; what it publishes is what rebuilding from every part gives."""
+    ctx = split_ctx
+    job, tasks = plan(ctx, make_clip(ffmpeg, tmp_path / "13s.mp4", seconds=13, fps=25), chunks=7)
+    recipe = Recipe.from_json(tasks[0]["recipe"])
+    files, rungs = VideoFiles(job.video_id), len(recipe.rung_names)
+    counting = CountingStore(ctx.store)
+    ctx.store = counting  # type: ignore[assignment]
+    grown = 0
+    for index in order:
+        before = job.job().published_chunks
+        counting.opened.clear()
+        run(ctx, tasks[index])
+        reached = job.job().published_chunks
+        added = reached - before
+        # Each rung's playlist and the master, of each added chunk and the published ones;
+        # chunk 0's master; the audio's playlist and master.
+        assert len(counting.opened) <= (rungs + 1) * (added + 1) + 3, counting.opened
+        old_parts = [files.chunk_part(recipe.encode_id, i) for i in range(1, before)]
+        assert not [key for key in counting.opened if key.startswith(tuple(old_parts))]
+        if added == 0:
+            assert counting.opened == []
+            continue
+        grown += before > 0
+        done = ready_parts(ctx.sessions, job.job_id, recipe.encode_id)
+        rebuilt = stitching.playlists(counting.store, files, recipe, done)
+        assert rebuilt is not None
+        assert published_texts(job, rebuilt) == rebuilt
+    assert grown >= 2  # handoffs grew what was published, not only the first one
+    (final,) = take_all(ctx)
+    assert final["kind"] == "finish"
+
+
+@pytest.mark.parametrize("damage", ["shortened", "removed"])
+def test_published_playlists_that_do_not_fit_are_rebuilt_from_every_part(
+    split_ctx: Context, clip: Path, damage: str
+) -> None:
+    """A writer stopped halfway: the 144p playlist lists only chunk 0 (or is gone) though two
+    chunks are recorded as published. The next handoff publishes what every part gives."""
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    for index in (-1, 0, 1):
+        run(ctx, tasks[index])
+    assert job.job().published_chunks == 2
+    recipe = Recipe.from_json(tasks[0]["recipe"])
+    files = VideoFiles(job.video_id)
+    path = f"144p/{PLAYLIST_NAME}"
+    if damage == "removed":
+        (hls_dir(ctx, job) / path).unlink()
+    else:
+        early = stitching.playlists(ctx.store, files, recipe, {AUDIO_INDEX, 0})
+        assert early is not None
+        ctx.store.put_stream(files.hls_file(path), [early[path].encode()])
+
+    run(ctx, tasks[2])
+    rebuilt = stitching.playlists(ctx.store, files, recipe, {AUDIO_INDEX, 0, 1, 2})
+    assert rebuilt is not None
+    assert published_texts(job, rebuilt) == rebuilt
+    assert job.text(f"hls/{path}").count(".m4s") == 6  # chunks 0, 1 and 2

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import Job, JobTask, Video, utcnow
@@ -261,15 +261,19 @@ def release_finish(sessions: sessionmaker[Session], job_id: str) -> None:
 
 
 @contextmanager
-def publishing(sessions: sessionmaker[Session], job_id: str, chunks: int) -> Iterator[bool]:
-    """Yields whether playlists listing `chunks` chunks may be published (no one published
-    more); holds the job's row lock while the caller writes them, so two workers publishing
-    at once never move the playlists backwards."""
+def publishing(sessions: sessionmaker[Session], job_id: str, chunks: int) -> Iterator[int | None]:
+    """Yields how many chunks the published playlists listed before, when playlists listing
+    `chunks` chunks may be published (no one published as many), else None; holds the job's
+    row lock while the caller reads what was published and writes the new playlists, so two
+    workers publishing at once never move the playlists backwards."""
     with sessions() as session:
-        result = session.execute(
-            update(Job)
-            .where(and_(Job.id == job_id, Job.published_chunks < chunks))
-            .values(published_chunks=chunks)
-        )
-        yield bool(getattr(result, "rowcount", 0))
+        # A write first takes the row's lock (SQLite: the database's) before the count is read.
+        this_job = update(Job).where(Job.id == job_id)
+        session.execute(this_job.values(published_chunks=Job.published_chunks))
+        previous = session.scalar(select(Job.published_chunks).where(Job.id == job_id))
+        if previous is None or previous >= chunks:
+            yield None
+            return
+        session.execute(this_job.values(published_chunks=chunks))
+        yield previous
         session.commit()

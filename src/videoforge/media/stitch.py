@@ -256,3 +256,74 @@ def _write(path: Path, text: str) -> None:
     partial = path.with_name(path.name + ".tmp")
     partial.write_text(text)
     os.replace(partial, path)
+
+
+def grown_texts(
+    chunks: Sequence[Chunk],
+    rung_names: Sequence[str],
+    published: PartTexts,
+    first_master: str,
+    parts: Mapping[int, PartTexts],
+    audio: PartTexts | None,
+) -> dict[str, str] | None:
+    """The growing (EVENT) playlists `stitched_texts` makes, from the ones published before
+    (`published`: each rung's media playlist and the master, listing the chunks before the
+    first one in `parts`), chunk 0's master and the parts of the chunks after them (and the
+    audio, when the video has some). None when the published playlists do not list exactly
+    those earlier chunks (a writer stopped halfway): rebuild them from every part then."""
+    indexes = sorted(parts)
+    if not indexes or indexes[0] == 0 or indexes != list(range(indexes[0], indexes[-1] + 1)):
+        raise ValueError("the added chunks must follow the published ones without a gap")
+    added = [chunks[index] for index in indexes]
+    expected = list(range(chunks[0].first_segment, added[0].first_segment))
+    texts = {}
+    for name in rung_names:
+        before = read_media_playlist(published.playlists[name])
+        if [_sequence_number(segment.uri) for segment in before.segments] != expected:
+            return None
+        listed = [before, *(read_media_playlist(parts[c.index].playlists[name]) for c in added)]
+        texts[f"{name}/{PLAYLIST_NAME}"] = media_playlist_text(listed, finished=False)
+    audio_master = None
+    if audio is not None:
+        audio_master = read_master(audio.master)
+        texts[f"{AUDIO_NAME}/{PLAYLIST_NAME}"] = _growing_audio(audio, added[-1].end)
+    earlier = _bandwidths_before_audio(published.master, audio_master)
+    if any(f"{name}/{PLAYLIST_NAME}" not in earlier for name in rung_names):
+        return None
+    # Chunk 0's master first: the stitched master takes its attributes from it.
+    masters = [
+        read_master(first_master),
+        earlier,
+        *(read_master(parts[c.index].master) for c in added),
+    ]
+    texts[MASTER_NAME] = master_text(rung_names, masters, audio_master)
+    return texts
+
+
+def _bandwidths_before_audio(
+    master: str, audio_master: dict[str, dict[str, str]] | None
+) -> dict[str, dict[str, str]]:
+    """A stitched master's bandwidths per rung, as one chunk's master would list them: less
+    the audio's, which `master_text` adds again."""
+    audio = next(iter(audio_master.values())) if audio_master else {}
+    return {
+        uri: {
+            key: str(int(attrs[key]) - int(audio.get(key, 0)))
+            for key in _BANDWIDTHS
+            if key in attrs
+        }
+        for uri, attrs in read_master(master).items()
+    }
+
+
+_BANDWIDTHS = ("BANDWIDTH", "AVERAGE-BANDWIDTH")  # the attributes master_text takes maxima of
+
+
+def _growing_audio(audio: PartTexts, end: float) -> str:
+    """The audio's EVENT playlist listed only as far as the video goes (`end` seconds), so
+    both have the same live edge (as `stitched_texts` lists it)."""
+    whole = read_media_playlist(audio.playlists[AUDIO_NAME])
+    segments = [segment for at, segment in _starts(whole) if at < end]
+    return media_playlist_text(
+        [MediaPlaylist(whole.init_uri, whole.target_duration, segments)], finished=False
+    )

@@ -1,6 +1,7 @@
 """What follows a finished part of a split job: the growing playlists published as far as the
 ready chunks reach from the start (so the video plays from its start while later chunks are
-still encoding), and, after the last part, the final step handed to exactly one worker."""
+still encoding; each time from the published playlists and the new chunks' parts, not every
+part again), and, after the last part, the final step handed to exactly one worker."""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ def after_part(ctx: Context, body: dict[str, Any]) -> None:
     if not audio_done or reach == 0:
         return  # nothing playable yet
     files = VideoFiles(str(body["videoId"]))
-    with publishing(ctx.sessions, job_id, reach) as allowed:
-        texts = stitching.playlists(ctx.store, files, recipe, done) if allowed else None
+    with publishing(ctx.sessions, job_id, reach) as previous:
+        if previous is None:
+            return  # playlists listing as many chunks are published already
+        texts = stitching.grown(ctx.store, files, recipe, done, previous)
         if texts is not None:
             stitching.write(ctx.store, files, texts)
 

@@ -1,19 +1,25 @@
 """Stitching a split job's parts in the store: the parts' small files read back, and the
 playlists that media/stitch.py makes from them written into the HLS folder (the master last,
-since it names the others). The segments are in place already: each task stored its own."""
+since it names the others). The segments are in place already: each task stored its own.
+While the chunks grow, each publication starts from the published playlists and reads only
+the new chunks' parts (`grown`); the final step reads every part once (`playlists`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from pathlib import Path
 
 from videoforge.jobs.tasks import AUDIO_INDEX
 from videoforge.media import hls
+from videoforge.media.chunks import Chunk
 from videoforge.media.rung import AUDIO_NAME
-from videoforge.media.stitch import PartTexts, contiguous, stitched_texts
+from videoforge.media.stitch import PartTexts, contiguous, grown_texts, stitched_texts
 from videoforge.processor.recipe import Recipe
 from videoforge.storage import ObjectStore
 from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME, VideoFiles
+
+log = logging.getLogger(__name__)
 
 
 def read_part(store: ObjectStore, prefix: str, names: list[str]) -> PartTexts:
@@ -35,6 +41,40 @@ def playlists(
              for c in ready}  # fmt: skip
     audio = read_part(store, files.audio_part(code), [AUDIO_NAME]) if recipe.has_audio else None
     return stitched_texts(chunks, recipe.rung_names, parts, audio, has_audio=recipe.has_audio)
+
+
+def grown(
+    store: ObjectStore, files: VideoFiles, recipe: Recipe, done: Collection[int], previous: int
+) -> dict[str, str] | None:
+    """The growing playlists `playlists` makes, from the ones published before (listing the
+    first `previous` chunks) and only the later chunks' parts: each handoff reads what is new,
+    not every part again. Made from every part when nothing was published yet, or when the
+    published playlists do not list exactly those chunks (a writer stopped halfway)."""
+    chunks = recipe.chunks()
+    ready = contiguous(chunks, done)
+    audio_ready = not recipe.has_audio or AUDIO_INDEX in done
+    if 0 < previous < len(ready) < len(chunks) and audio_ready:
+        texts = _grown(store, files, recipe, chunks, ready[previous:])
+        if texts is not None:
+            return texts
+        log.warning("video %s: rebuilding the playlists from every part", files.video_id)
+    return playlists(store, files, recipe, done)
+
+
+def _grown(
+    store: ObjectStore, files: VideoFiles, recipe: Recipe, chunks: list[Chunk], added: list[Chunk]
+) -> dict[str, str] | None:
+    """`grown_texts` of the published playlists and the added chunks' parts; None when
+    the published ones are missing or do not fit."""
+    names, code = recipe.rung_names, recipe.encode_id
+    try:
+        published = read_part(store, files.hls_prefix, names)
+    except FileNotFoundError:
+        return None
+    first_master = _text(store, files.chunk_part(code, 0) + MASTER_NAME)
+    parts = {c.index: read_part(store, files.chunk_part(code, c.index), names) for c in added}
+    audio = read_part(store, files.audio_part(code), [AUDIO_NAME]) if recipe.has_audio else None
+    return grown_texts(chunks, names, published, first_master, parts, audio)
 
 
 def write(store: ObjectStore, files: VideoFiles, texts: dict[str, str]) -> None:
