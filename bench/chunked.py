@@ -8,7 +8,8 @@ Workers are processes taking tasks (the audio, then the chunks in order) from on
 ffmpeg gets `cores / workers` threads so the workers do not oversubscribe the machine (the one
 task gets all cores). CPU seconds are the finished processes' user + system time. SSIM compares
 each chunked rung with the one task's, frame by frame. "First playable" is when the stitched
-EVENT playlists first list segments (chunk 0 and the audio done).
+EVENT playlists first list segments: chunk 0 publishes its start as it is written (once the
+audio reaches as far), checked once per publisher pass as processor/start.py does.
 
 The simulation is fitted on the 1-worker run only (each task's CPU seconds and how many cores
 it kept busy, the pool's dispatch gaps, the final step) and must predict the 2-worker run
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,14 +44,23 @@ from bench.queue_latency import QueueLatency
 from bench.queue_latency import measure as measure_queue
 from bench.sources import GRAINY_1080P30, frame_size, make_source
 from videoforge.config import Settings
-from videoforge.media.chunks import Chunk, encode_audio, encode_chunk, plan_chunks
+from videoforge.media.chunks import (
+    Chunk,
+    audio_dir,
+    chunk_dir,
+    encode_audio,
+    encode_chunk,
+    plan_chunks,
+)
 from videoforge.media.facts import ProbeResult
 from videoforge.media.plan import base_args
 from videoforge.media.probe import probe
-from videoforge.media.rung import Rung
-from videoforge.media.stitch import assemble
+from videoforge.media.rung import AUDIO_NAME, Rung
+from videoforge.media.stitch import PartTexts, assemble, start_texts
 from videoforge.media.tools import find_ffmpeg
 from videoforge.processor.ladder import choose_rungs
+from videoforge.processor.publisher import PASS_SECONDS
+from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 
 DEFAULT_WORK_DIR = Path(tempfile.gettempdir()) / "videoforge-bench-chunked"
 MEASURED_WORKERS = (1, 2)
@@ -187,28 +197,33 @@ def run_chunked(
     cpu, started = _children_cpu(), time.monotonic()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [
+        pending = {
             pool.submit(_task, item, facts, rungs, settings, parts, source) for item in queue
-        ]
-        for future in as_completed(futures):
-            task = future.result()
-            times[task.name] = task
-            if task.name == "audio":
-                audio_done = True
-            else:
-                finished.add(int(task.name))
-            step = time.monotonic()
-            playable = assemble(
-                stitched,
-                parts,
-                chunks,
-                names,
-                finished=finished,
-                audio_ready=audio_done if has_audio else None,
-            )
-            final_step = time.monotonic() - step
-            if playable and first_playable is None:
+        }
+        while pending:
+            # Each wake-up is a publisher's pass: chunk 0 publishes the start as it grows.
+            finished_now, pending = wait(pending, PASS_SECONDS, return_when=FIRST_COMPLETED)
+            if first_playable is None and _start_playable(parts, chunks[0], names, has_audio):
                 first_playable = time.monotonic() - started
+            for future in finished_now:
+                task = future.result()
+                times[task.name] = task
+                if task.name == "audio":
+                    audio_done = True
+                else:
+                    finished.add(int(task.name))
+                step = time.monotonic()
+                playable = assemble(
+                    stitched,
+                    parts,
+                    chunks,
+                    names,
+                    finished=finished,
+                    audio_ready=audio_done if has_audio else None,
+                )
+                final_step = time.monotonic() - step
+                if playable and first_playable is None:
+                    first_playable = time.monotonic() - started
         wall = time.monotonic() - started
     # The pool's processes have exited: their ffmpeg children's time is counted now.
     ordered = [times["audio" if item is None else str(item.index)] for item in queue]
@@ -223,6 +238,27 @@ def run_chunked(
         final_step=final_step,
         queue_latency=_queue_latency(ordered, started),
     )
+
+
+def _start_playable(parts: Path, first: Chunk, names: list[str], has_audio: bool) -> bool:
+    """Whether chunk 0 would publish the start now (processor/start.py's rule)."""
+    chunk = _part_so_far(chunk_dir(parts, first), names)
+    audio = _part_so_far(audio_dir(parts), [AUDIO_NAME]) if has_audio else None
+    if chunk is None or (has_audio and audio is None):
+        return False
+    return start_texts(names, chunk, audio) is not None
+
+
+def _part_so_far(folder: Path, names: list[str]) -> PartTexts | None:
+    """A part's playlists and master as ffmpeg has written them so far (None: no master)."""
+    master = folder / MASTER_NAME
+    if not master.is_file():
+        return None
+    playlists = {}
+    for name in names:
+        playlist = folder / name / PLAYLIST_NAME
+        playlists[name] = playlist.read_text() if playlist.is_file() else ""
+    return PartTexts(playlists, master.read_text())
 
 
 def _queue_latency(tasks: list[TaskTime], queued_at: float) -> float:

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from videoforge.db import Job, User, Video, make_engine, make_sessionmaker, migrate
-from videoforge.jobs.tasks import publishing
+from videoforge.jobs.status import JobStatus
+from videoforge.jobs.tasks import publishing, publishing_start
 from videoforge.testing.postgres import DatabaseFactory
 
 
@@ -118,3 +119,31 @@ def wait_for_a_lock_wait(sessions: sessionmaker[Session]) -> None:
                 raise TimeoutError("the second writer never waited")
             time.sleep(0.02)
             session.rollback()  # a fresh snapshot of pg_stat_activity
+
+
+def test_the_start_is_published_only_by_the_current_encode_before_any_whole_chunk(
+    sessions: sessionmaker[Session],
+) -> None:
+    job_id = add_job(sessions)
+    with sessions() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(encode_id="current"))
+        session.commit()
+    with publishing_start(sessions, job_id, "current") as allowed:
+        assert allowed
+    with publishing_start(sessions, job_id, "earlier") as allowed:
+        assert not allowed  # a stale encode of a job planned again
+    with publishing(sessions, job_id, 1) as previous:
+        assert previous == 0
+    with publishing_start(sessions, job_id, "current") as allowed:
+        assert not allowed  # whole chunks are listed: the start must not replace them
+    assert published(sessions, job_id) == 1
+
+
+def test_a_cancelled_job_publishes_no_start(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions)
+    with sessions() as session:
+        changed = update(Job).where(Job.id == job_id)
+        session.execute(changed.values(encode_id="current", status=JobStatus.CANCELLED))
+        session.commit()
+    with publishing_start(sessions, job_id, "current") as allowed:
+        assert not allowed

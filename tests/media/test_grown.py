@@ -9,7 +9,7 @@ import pytest
 
 from videoforge.media.chunks import Chunk, plan_chunks
 from videoforge.media.rung import AUDIO_NAME
-from videoforge.media.stitch import PartTexts, grown_texts, stitched_texts
+from videoforge.media.stitch import PartTexts, grown_texts, start_texts, stitched_texts
 from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME
 
 RUNGS = ["240p", "144p"]
@@ -115,3 +115,41 @@ def test_added_chunks_must_follow_the_published_ones() -> None:
     for added in ({}, {0: PARTS[0], 1: PARTS[1]}, {2: PARTS[2], 4: PARTS[4]}):
         with pytest.raises(ValueError, match="without a gap"):
             grown_texts(CHUNKS, RUNGS, published, PARTS[0].master, added, AUDIO)
+
+
+def _growing(part: PartTexts, names: Sequence[str], segments: int) -> PartTexts:
+    """A part as ffmpeg has written it so far: its first `segments` segments, no ENDLIST."""
+    playlists = {}
+    for name in names:
+        text = part.playlists[name].replace("#EXT-X-ENDLIST\n", "")
+        head, *entries = text.split("#EXTINF:")
+        playlists[name] = head + "".join(f"#EXTINF:{e}" for e in entries[:segments])
+    return PartTexts(playlists, part.master)
+
+
+def test_the_start_is_chunk_0_so_far_with_the_audio_as_far_as_the_video() -> None:
+    """Chunk 0 has written one of its two segments and the audio five: the start lists one
+    video segment and only the audio segment that begins within it, as growing playlists."""
+    texts = start_texts(RUNGS, _growing(PARTS[0], RUNGS, 1), _growing(AUDIO, [AUDIO_NAME], 5))
+    assert texts is not None
+    for path, text in texts.items():
+        assert "#EXT-X-ENDLIST" not in text, path
+    for name in RUNGS:
+        listed = texts[f"{name}/{PLAYLIST_NAME}"]
+        assert "#EXT-X-PLAYLIST-TYPE:EVENT" in listed
+        assert listed.count(".m4s") == 1 and "seg_00001.m4s" in listed
+    assert texts[f"{AUDIO_NAME}/{PLAYLIST_NAME}"].count(".m4s") == 1
+    # The master is the stitched one's for chunk 0 (its audio group and bandwidths).
+    assert texts[MASTER_NAME] == _rebuilt(1, AUDIO)[MASTER_NAME]
+
+
+def test_the_start_waits_for_every_rung_and_for_the_audio_to_reach_the_video() -> None:
+    chunk = _growing(PARTS[0], RUNGS, 2)
+    one_rung = PartTexts({RUNGS[0]: chunk.playlists[RUNGS[0]]}, chunk.master)
+    assert start_texts(RUNGS, one_rung, AUDIO) is None  # 144p lists nothing yet
+    behind = _growing(AUDIO, [AUDIO_NAME], 1)  # 1.02 s of audio, 2 s of video
+    assert start_texts(RUNGS, chunk, behind) is None
+    assert start_texts(RUNGS, chunk, _growing(AUDIO, [AUDIO_NAME], 2)) is not None
+    video_only = start_texts(RUNGS, chunk, None)
+    assert video_only is not None and f"{AUDIO_NAME}/{PLAYLIST_NAME}" not in video_only
+    assert video_only[MASTER_NAME] == _rebuilt(1, None)[MASTER_NAME]

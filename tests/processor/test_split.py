@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,6 +20,7 @@ from videoforge.db import JobTask, User
 from videoforge.jobs import service
 from videoforge.jobs.queueing import requeue_job
 from videoforge.jobs.tasks import AUDIO_INDEX, ready_parts
+from videoforge.media import hls
 from videoforge.media.plan import plan_hls
 from videoforge.media.probe import probe
 from videoforge.media.rung import AUDIO_NAME
@@ -309,3 +311,77 @@ def test_published_playlists_that_do_not_fit_are_rebuilt_from_every_part(
     assert rebuilt is not None
     assert published_texts(job, rebuilt) == rebuilt
     assert job.text(f"hls/{path}").count(".m4s") == 6  # chunks 0, 1 and 2
+
+
+@dataclass(frozen=True)
+class Written:
+    path: str  # in the HLS folder
+    text: str
+    chunk_0_ready: bool
+    missing: list[str]  # files the playlist names that the store did not hold yet
+
+
+class RecordingStore:
+    """The store, with every playlist written into the video's HLS folder noted down."""
+
+    def __init__(self, ctx: Context, job: Upload, encode_id: str) -> None:
+        self.store, self.ctx, self.job, self.encode_id = ctx.store, ctx, job, encode_id
+        self.files = VideoFiles(job.video_id)
+        self.written: list[Written] = []
+
+    def put_stream(self, key: str, chunks: Iterable[bytes]) -> int:
+        data = b"".join(chunks)
+        if key.startswith(self.files.hls_prefix) and key.endswith(".m3u8"):
+            path = key.removeprefix(self.files.hls_prefix)
+            ready = 0 in ready_parts(self.ctx.sessions, self.job.job_id, self.encode_id)
+            text = data.decode()
+            folder = path.rpartition("/")[0]
+            named = [] if path == "master.m3u8" else hls.media_uris(text)
+            missing = [uri for uri in named if not self._stored(f"{folder}/{uri}")]
+            self.written.append(Written(path, text, ready, missing))
+        return self.store.put_stream(key, [data])
+
+    def _stored(self, path: str) -> bool:
+        try:
+            return self.store.stat(self.files.hls_file(path)).size > 0
+        except FileNotFoundError:
+            return False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_chunk_0_publishes_the_start_before_it_is_done(split_ctx: Context, clip: Path) -> None:
+    """The audio done, chunk 0 publishes growing playlists of what it has written while it
+    runs (here at least its last pass, before it is marked ready), each naming only stored
+    files, the audio no further than the video; then the handoff lists the whole chunk."""
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    run(ctx, tasks[-1])
+    assert "hls/master.m3u8" not in job.stored()
+    recording = RecordingStore(ctx, job, Recipe.from_json(tasks[0]["recipe"]).encode_id)
+    ctx.store = recording  # type: ignore[assignment]
+    run(ctx, tasks[0])
+    early = [w for w in recording.written if not w.chunk_0_ready]
+    paths = {w.path for w in early}
+    assert paths == {f"{name}/{PLAYLIST_NAME}" for name in [*RUNGS, AUDIO_NAME]} | {"master.m3u8"}
+    assert all(w.missing == [] for w in recording.written)
+    for w in early:
+        if w.path != "master.m3u8":
+            assert "#EXT-X-PLAYLIST-TYPE:EVENT" in w.text and "#EXT-X-ENDLIST" not in w.text
+    # The master only after the media playlists it names.
+    first_master = next(i for i, w in enumerate(early) if w.path == "master.m3u8")
+    assert {w.path for w in early[:first_master]} >= {f"{name}/{PLAYLIST_NAME}" for name in RUNGS}
+    assert job.text(f"hls/240p/{PLAYLIST_NAME}").count(".m4s") == 2  # then the whole chunk 0
+    assert job.job().published_chunks == 1
+
+
+def test_a_start_that_waits_for_the_audio_publishes_nothing(split_ctx: Context, clip: Path) -> None:
+    """Chunk 0 done before the audio began: nothing is playable (no audio yet); the audio's
+    handoff publishes chunk 0 whole."""
+    ctx = split_ctx
+    job, tasks = plan(ctx, clip)
+    run(ctx, tasks[0])
+    assert "hls/master.m3u8" not in job.stored()
+    run(ctx, tasks[-1])
+    assert job.text(f"hls/240p/{PLAYLIST_NAME}").count(".m4s") == 2

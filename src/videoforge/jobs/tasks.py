@@ -277,3 +277,25 @@ def publishing(sessions: sessionmaker[Session], job_id: str, chunks: int) -> Ite
         session.execute(this_job.values(published_chunks=chunks))
         yield previous
         session.commit()
+
+
+@contextmanager
+def publishing_start(
+    sessions: sessionmaker[Session], job_id: str, encode_id: str
+) -> Iterator[bool]:
+    """Yields whether chunk 0's growing start may be published while it is encoding: the job
+    is this encode's, still active, and no playlists listing whole chunks are published (they
+    replace the start's); holds the job's row lock while the caller writes, as `publishing`."""
+    with sessions() as session:
+        result = session.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.encode_id == encode_id,
+                Job.status.in_(ACTIVE),
+                Job.published_chunks == 0,
+            )
+            .values(published_chunks=Job.published_chunks)  # changes nothing: takes the lock
+        )
+        yield bool(getattr(result, "rowcount", 0))
+        session.commit()

@@ -89,11 +89,11 @@ def first_segment_uri(text: str) -> str | None:
     return next((line for line in lines(text) if line and not line.startswith("#")), None)
 
 
-def media_uris(playlist: str) -> list[str]:
+def media_uris(playlist: str, *, with_init: bool = True) -> list[str]:
     """The init file (EXT-X-MAP) and segments a media playlist names, in order."""
     uris = []
     for line in lines(playlist):
-        if line.startswith("#EXT-X-MAP:"):
+        if line.startswith("#EXT-X-MAP:") and with_init:
             uris.append(attributes(line)["URI"])
         elif line and not line.startswith("#"):
             uris.append(line)

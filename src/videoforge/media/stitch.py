@@ -327,3 +327,39 @@ def _growing_audio(audio: PartTexts, end: float) -> str:
     return media_playlist_text(
         [MediaPlaylist(whole.init_uri, whole.target_duration, segments)], finished=False
     )
+
+
+# How far the audio may end before the video's live edge: its segments end on AAC frames
+# (21 ms at 48 kHz), not on the video's frames.
+AUDIO_EDGE_SLACK = 0.1
+
+
+def start_texts(
+    rung_names: Sequence[str], chunk: PartTexts, audio: PartTexts | None
+) -> dict[str, str] | None:
+    """The growing (EVENT) playlists of chunk 0 while it is still encoding, from its playlists
+    and master as ffmpeg has written them so far, with the audio listed as far as the video
+    goes: the video plays from its start seconds after chunk 0 began, as the one-task path
+    does. None until every rung lists a segment and the audio (`audio` None: the video has
+    none) reaches the video's live edge."""
+    listed = [read_media_playlist(chunk.playlists.get(name, "")) for name in rung_names]
+    if not listed or any(not playlist.segments for playlist in listed):
+        return None
+    end = max(_listed_seconds(playlist) for playlist in listed)
+    texts = {
+        f"{name}/{PLAYLIST_NAME}": media_playlist_text([playlist], finished=False)
+        for name, playlist in zip(rung_names, listed, strict=True)
+    }
+    audio_master = None
+    if audio is not None:
+        whole = read_media_playlist(audio.playlists.get(AUDIO_NAME, ""))
+        if _listed_seconds(whole) < end - AUDIO_EDGE_SLACK or not audio.master:
+            return None
+        audio_master = read_master(audio.master)
+        texts[f"{AUDIO_NAME}/{PLAYLIST_NAME}"] = _growing_audio(audio, end)
+    texts[MASTER_NAME] = master_text(rung_names, [read_master(chunk.master)], audio_master)
+    return texts
+
+
+def _listed_seconds(playlist: MediaPlaylist) -> float:
+    return sum(segment.duration for segment in playlist.segments)

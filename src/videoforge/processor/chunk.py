@@ -26,4 +26,5 @@ def run_chunk(ctx: Context, body: dict[str, Any], stop: threading.Event) -> None
         encode(argv, chunk.duration, progress, stop, f"chunk {chunk.index} of job {body['jobId']}")
 
     part = task.files.chunk_part(task.recipe.encode_id, chunk.index)
-    task.run(encoder, part, keep_init=chunk.index == 0)
+    first = chunk.index == 0
+    task.run(encoder, part, keep_init=first, publishes_start=first)

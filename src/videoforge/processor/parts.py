@@ -1,6 +1,7 @@
 """Running one task of a split job (a chunk, or the audio) on any worker, with no shared disk:
-claim the task, download the source from the store, encode into the task's work directory,
-store the output, mark the task ready, then hand off (handoff.py).
+claim the task, download the source from the store, encode into the task's work directory
+while its files are published as ffmpeg writes them (publisher.py; chunk 0 also publishes the
+video's start, start.py), mark the task ready, then hand off (handoff.py).
 
 The source is downloaded whole rather than read by ranges over a presigned URL: an accurate
 seek into an MP4 reads its index (often at the end) and then jumps, which over HTTP costs a
@@ -27,11 +28,12 @@ from videoforge.jobs.tasks import TaskState
 from videoforge.media.facts import ProbeResult
 from videoforge.media.probe import probe
 from videoforge.media.runner import FfmpegStopped
-from videoforge.media.stitch import read_media_playlist
 from videoforge.processor import handoff, outputs
 from videoforge.processor.encoding import JobCancelled
+from videoforge.processor.publisher import HlsPublisher
 from videoforge.processor.recipe import Recipe
-from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME, VideoFiles
+from videoforge.processor.start import StartPublisher
+from videoforge.storage.layout import MASTER_NAME, VideoFiles
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,11 @@ class PartTask:
         self.state = TaskState(ctx.sessions, str(body["taskId"]))
         self.files = VideoFiles(str(body["videoId"]))
 
-    def run(self, encoder: Encoder, part_prefix: str, *, keep_init: bool) -> None:
+    def run(
+        self, encoder: Encoder, part_prefix: str, *, keep_init: bool, publishes_start: bool = False
+    ) -> None:
+        """Encode the part, publishing its files as they come (publisher.py); chunk 0
+        (`publishes_start`) also publishes the video's start meanwhile (start.py)."""
         claimed = self.state.claim(self.recipe.encode_id)
         if claimed is None:
             log.info("task %s: nothing to do (cancelled, or an earlier encode)", self.state.task_id)
@@ -61,8 +67,12 @@ class PartTask:
                 source = outputs.local_source(self.ctx.store, claimed.source_key, work_dir)
                 out_dir = work_dir / "out"
                 out_dir.mkdir()
-                encoder(probe(source), source, out_dir, self.state.progress)
-                self._store(out_dir, part_prefix, keep_init)
+                publisher = self._publisher(out_dir, part_prefix, keep_init, publishes_start)
+                with publisher.running():
+                    encoder(probe(source), source, out_dir, self.state.progress)
+                publisher.publish()  # the rest, and the part's final playlists and master
+                if publisher.published(MASTER_NAME) is None:
+                    raise FileNotFoundError(f"the part's master was not written in {out_dir}")
             except (JobCancelled, FfmpegStopped) as exc:
                 if isinstance(exc, FfmpegStopped) and self.state.still_running():
                     raise  # the worker is stopping or lost its lease: handed back to the queue
@@ -74,16 +84,16 @@ class PartTask:
                 return
         handoff.after_part(self.ctx, self.body)
 
-    def _store(self, out_dir: Path, part_prefix: str, keep_init: bool) -> None:
-        store = self.ctx.store
-        for playlist in sorted(out_dir.glob(f"*/{PLAYLIST_NAME}")):
-            name = playlist.parent.name
-            text = playlist.read_text(encoding="utf-8")
-            listed = read_media_playlist(text)
-            uris = [segment.uri for segment in listed.segments]
-            if keep_init and listed.init_uri:
-                uris.append(listed.init_uri)
-            for uri in uris:
-                store.put_file(self.files.hls_file(f"{name}/{uri}"), playlist.parent / uri)
-            store.put_stream(f"{part_prefix}{name}/{PLAYLIST_NAME}", [text.encode("utf-8")])
-        store.put_file(part_prefix + MASTER_NAME, out_dir / MASTER_NAME)
+    def _publisher(
+        self, out_dir: Path, part_prefix: str, keep_init: bool, publishes_start: bool
+    ) -> HlsPublisher:
+        if publishes_start:
+            job_id = str(self.body["jobId"])
+            return StartPublisher(self.ctx, job_id, self.recipe, self.files, out_dir, part_prefix)
+        return HlsPublisher(
+            self.ctx.store,
+            self.files.hls_prefix,
+            out_dir,
+            playlists_prefix=part_prefix,
+            with_init=keep_init,
+        )

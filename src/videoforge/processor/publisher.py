@@ -6,6 +6,10 @@ pass reads the media playlists, uploads the init files and segments they name th
 the store yet, then the playlist (the text just read, so it never names a file not uploaded);
 the master goes last, once every playlist it names is in the store with a segment. A player
 reading the store can start as soon as it could on local disk, a pass interval later.
+
+A part of a split job (processor/parts.py) publishes the same way, its segments into the HLS
+folder (their names are unique across the video) and its playlists and master into the part's
+own folder, from which they are stitched.
 """
 
 from __future__ import annotations
@@ -26,9 +30,19 @@ PASS_SECONDS = 1.0
 
 
 class HlsPublisher:
-    def __init__(self, store: ObjectStore, prefix: str, out_dir: Path) -> None:
+    def __init__(
+        self,
+        store: ObjectStore,
+        prefix: str,
+        out_dir: Path,
+        *,
+        playlists_prefix: str | None = None,
+        with_init: bool = True,
+    ) -> None:
         self.store = store
-        self.prefix = prefix  # the HLS folder, VideoFiles.hls_prefix
+        self.prefix = prefix  # the HLS folder, VideoFiles.hls_prefix: segments and init files
+        self.playlists_prefix = prefix if playlists_prefix is None else playlists_prefix
+        self.with_init = with_init  # False: the init files are another part's to store
         self.out_dir = out_dir
         self._uploaded: set[str] = set()  # init files and segments, relative to out_dir
         self._published: dict[str, str] = {}  # playlists as last uploaded
@@ -65,12 +79,16 @@ class HlsPublisher:
             stop.set()
             thread.join()
 
+    def published(self, path: str) -> str | None:
+        """The text of a playlist (relative to out_dir) as last uploaded."""
+        return self._published.get(path)
+
     def _publish_playlist(self, path: str) -> None:
         text = self._read(path)
         if text is None or self._published.get(path) == text:
             return
         folder = PurePosixPath(path).parent
-        for uri in hls.media_uris(text):
+        for uri in hls.media_uris(text, with_init=self.with_init):
             relative = (folder / uri).as_posix()
             if relative not in self._uploaded:
                 self.store.put_file(self.prefix + relative, self.out_dir / relative)
@@ -84,6 +102,7 @@ class HlsPublisher:
         )
 
     def _read(self, path: str) -> str | None:
+        """A file ffmpeg wrote (whole: it renames finished files into place)."""
         try:
             return (self.out_dir / path).read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -91,5 +110,5 @@ class HlsPublisher:
 
     def _put_text(self, path: str, text: str) -> None:
         if self._published.get(path) != text:
-            self.store.put_stream(self.prefix + path, [text.encode("utf-8")])
+            self.store.put_stream(self.playlists_prefix + path, [text.encode("utf-8")])
             self._published[path] = text
