@@ -178,15 +178,14 @@ def stitched_texts(
     audio_master = None
     if has_audio and audio is not None:
         audio_master = read_master(audio.master)
-        whole = read_media_playlist(audio.playlists[AUDIO_NAME])
         # While the video grows, list the audio only as far as the video goes, so both
         # playlists have the same live edge; the last chunk publishes all of it.
-        end = ready[-1].end
-        segments = whole.segments if complete else [s for at, s in _starts(whole) if at < end]
-        listed_audio = MediaPlaylist(whole.init_uri, whole.target_duration, segments)
-        texts[f"{AUDIO_NAME}/{PLAYLIST_NAME}"] = media_playlist_text(
-            [listed_audio], finished=complete
-        )
+        path = f"{AUDIO_NAME}/{PLAYLIST_NAME}"
+        if complete:
+            whole = read_media_playlist(audio.playlists[AUDIO_NAME])
+            texts[path] = media_playlist_text([whole], finished=True)
+        else:
+            texts[path] = _growing_audio(audio, ready[-1].end)
     masters = [read_master(parts[c.index].master) for c in ready]
     texts[MASTER_NAME] = master_text(rung_names, masters, audio_master)
     return texts

@@ -11,7 +11,6 @@ publishes only once chunk 0 is ready, which it marks after its last pass; the jo
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from videoforge.context import Context
@@ -22,8 +21,6 @@ from videoforge.processor import stitching
 from videoforge.processor.publisher import HlsPublisher
 from videoforge.processor.recipe import Recipe
 from videoforge.storage.layout import MASTER_NAME, PLAYLIST_NAME, VideoFiles
-
-log = logging.getLogger(__name__)
 
 
 class StartPublisher(HlsPublisher):
