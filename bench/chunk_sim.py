@@ -17,7 +17,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from videoforge.media.chunks import plan_chunks
+from videoforge.media.chunks import ChunkFloor, plan_chunks
 
 CANDIDATE_CHUNK_SECONDS = (4, 10, 20, 30, 60, 120, 300, 600)
 MAX_CPU_OVERHEAD = 1.05  # the issue's goal for chunked CPU against one task
@@ -109,13 +109,22 @@ class CostModel:
         cpus = [self.per_chunk + self.per_video_second * length for length in lengths]
         return [wall_on(cpu, self.cores, self.parallelism) for cpu in cpus]
 
-    def cpu_overhead(self, duration: float, segment: float, chunk: float) -> float:
+    def cpu_overhead(
+        self, duration: float, segment: float, chunk: float, floor: ChunkFloor = ChunkFloor()
+    ) -> float:
         """Work of the chunked run over the one task's (audio the same in both)."""
-        count = len(plan_chunks(duration, segment, chunk))
+        count = len(plan_chunks(duration, segment, chunk, floor))
         return 1 + count * self.per_chunk / (self.per_video_second * duration)
 
-    def simulate(self, duration: float, segment: float, chunk: float, workers: int) -> float:
-        lengths = [c.duration for c in plan_chunks(duration, segment, chunk)]
+    def simulate(
+        self,
+        duration: float,
+        segment: float,
+        chunk: float,
+        workers: int,
+        floor: ChunkFloor = ChunkFloor(),
+    ) -> float:
+        lengths = [c.duration for c in plan_chunks(duration, segment, chunk, floor)]
         return predict(
             self.audio_per_video_second * duration,
             self.chunk_seconds(lengths),
@@ -126,14 +135,15 @@ class CostModel:
         )
 
     def favoured_chunk(
-        self, duration: float, segment: float, workers: int
+        self, duration: float, segment: float, workers: int, floor: ChunkFloor = ChunkFloor()
     ) -> tuple[float, float] | None:
         """FAVOURED_RULE: the chunk length and its time to ready; None when none qualifies."""
         best: tuple[float, float] | None = None
         for chunk in CANDIDATE_CHUNK_SECONDS:
-            if chunk > duration or self.cpu_overhead(duration, segment, chunk) > MAX_CPU_OVERHEAD:
+            overhead = self.cpu_overhead(duration, segment, chunk, floor)
+            if chunk > duration or overhead > MAX_CPU_OVERHEAD:
                 continue
-            wall = self.simulate(duration, segment, chunk, workers)
+            wall = self.simulate(duration, segment, chunk, workers, floor)
             if best is None or wall < best[1]:
                 best = (chunk, wall)
         return best

@@ -2,7 +2,7 @@
 chunks on 1 and 2 worker processes, then a simulation of more workers from the measured times.
 
     uv run python bench/chunked.py                    # 1-minute 1080p30 source, 10-s chunks
-    uv run python bench/chunked.py --minutes 10 --chunk-seconds 30
+    uv run python bench/chunked.py --minutes 10 --chunk-seconds 60   # the default chunk plan
 
 Workers are processes taking tasks (the audio, then the chunks in order) from one pool; each
 ffmpeg gets `cores / workers` threads so the workers do not oversubscribe the machine (the one
@@ -46,6 +46,7 @@ from bench.sources import GRAINY_1080P30, frame_size, make_source
 from videoforge.config import Settings
 from videoforge.media.chunks import (
     Chunk,
+    ChunkFloor,
     audio_dir,
     chunk_dir,
     encode_audio,
@@ -186,7 +187,8 @@ def run_chunked(
 ) -> Run:
     out_dir = _fresh(out_dir)
     parts, stitched = out_dir / "parts", out_dir / "stitched"
-    chunks = plan_chunks(facts.duration, settings.segment_seconds, chunk_seconds)
+    floor = ChunkFloor.from_settings(settings)
+    chunks = plan_chunks(facts.duration, settings.segment_seconds, chunk_seconds, floor)
     names = [rung.name for rung in rungs]
     has_audio = facts.default_audio is not None
     queue: list[Chunk | None] = ([None] if has_audio else []) + list(chunks)
@@ -384,7 +386,7 @@ def _check(error: float) -> str:
     return f"±{VALIDATION_ERROR:.0%} {'passed' if passed else 'FAILED'}"
 
 
-def favoured_table(model: CostModel, segment: float) -> Table:
+def favoured_table(model: CostModel, segment: float, floor: ChunkFloor) -> Table:
     table = Table(title="Chunk length the simulation favours, and its time to ready")
     table.add_column("video")
     for workers in SIMULATED_WORKERS:
@@ -392,7 +394,7 @@ def favoured_table(model: CostModel, segment: float) -> Table:
     for label, duration in DURATIONS.items():
         cells = []
         for workers in SIMULATED_WORKERS:
-            best = model.favoured_chunk(duration, segment, workers)
+            best = model.favoured_chunk(duration, segment, workers, floor)
             cells.append("—" if best is None else f"{best[0]:g} s ({best[1]:.0f} s)")
         table.add_row(label, *cells)
     return table
@@ -456,7 +458,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console.print(
         f"{GRAINY_1080P30.description} ({args.size or 'full size'}), {seconds:g} s, "
         f"preset {settings.x264_preset}, segments {settings.segment_seconds} s, "
-        f"chunks {args.chunk_seconds:g} s, {args.cores} cores"
+        f"chunks {args.chunk_seconds:g} s (at least {settings.chunk_min_count} of "
+        f"{settings.chunk_min_seconds:g} s or more), {args.cores} cores"
     )
     one, runs, rungs, duration = bench(
         ffmpeg,
@@ -473,7 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console.print(simulation_table(one, runs, model))
     console.print(validate(runs).verdict(), soft_wrap=True)
     console.print(model_line(model, queue, runs), soft_wrap=True)
-    console.print(favoured_table(model, settings.segment_seconds))
+    floor = ChunkFloor.from_settings(settings)
+    console.print(favoured_table(model, settings.segment_seconds, floor))
     console.print(f"Favoured chunk length, the rule: {FAVOURED_RULE}.", soft_wrap=True)
     return 0
 

@@ -21,6 +21,7 @@ from bench.chunked import (
 from bench.queue_latency import QueueLatency
 
 from videoforge.config import Settings
+from videoforge.media.chunks import ChunkFloor
 
 
 def test_makespan_takes_tasks_in_order_on_the_first_free_worker() -> None:
@@ -44,6 +45,10 @@ def test_cost_model_charges_what_chunks_cost_beyond_one_task() -> None:
     assert model.per_video_second == pytest.approx((66 - 7) / 60)
     assert model.cpu_overhead(60.0, 2, 10) == pytest.approx(66 / 59)
     assert model.simulate(60.0, 2, 10, 6) == pytest.approx(1.0 + 11.0)  # audio, then a chunk
+    # The plan's floor: 10 minutes in 16 chunks, not 10 of 60 s.
+    floor = ChunkFloor(16, 20)
+    per_video = model.per_video_second * 600
+    assert model.cpu_overhead(600.0, 2, 60, floor) == pytest.approx(1 + 16 * (7 / 6) / per_video)
     best = model.favoured_chunk(3600.0, 2, 8)
     two_cores = CostModel.fit(
         60.0, 60.0, [11.0] * 6, 1.0, final_step=0.0, queue_latency=0.0,
@@ -78,7 +83,7 @@ def test_every_run_is_measured(ffmpeg: str, tmp_path: Path) -> None:
     assert validate(runs).measured == runs[1].wall and validate(runs).predicted > 0
     assert measured_table(one, runs, rungs).row_count == 3
     assert simulation_table(one, runs, model).row_count == 2 + 4  # measured 1, 2; simulated
-    assert favoured_table(model, settings.segment_seconds).row_count == 3
+    assert favoured_table(model, settings.segment_seconds, ChunkFloor()).row_count == 3
 
 
 @pytest.mark.slow

@@ -15,6 +15,8 @@ import pytest
 
 from videoforge.config import Settings
 from videoforge.media.chunks import (
+    ChunkFloor,
+    chunk_sizes,
     encode_audio,
     encode_chunk,
     plan_chunk,
@@ -55,10 +57,11 @@ def _settings() -> Settings:
 
 def test_chunks_cover_the_video_on_the_segment_grid() -> None:
     chunks = plan_chunks(7.0, 1, 3)
+    # 7 segments in chunks of about 3: three chunks, balanced rather than 3 + 3 + 1.
     assert [(c.start, c.end, c.first_segment, c.last) for c in chunks] == [
         (0, 3, 1, False),
-        (3, 6, 4, False),
-        (6, 7.0, 7, True),
+        (3, 5, 4, False),
+        (5, 7.0, 6, True),
     ]
     assert [c.index for c in chunks] == [0, 1, 2]
 
@@ -80,11 +83,29 @@ def test_a_short_video_is_one_chunk() -> None:
     assert len(plan_chunks(6.0004, 1, 3)) == 2
 
 
+def test_the_floor_makes_more_shorter_chunks_for_a_medium_video() -> None:
+    floor = ChunkFloor(count=16, seconds=20)
+    # 10 minutes of 2-s segments: 10 chunks of 60 s alone; the floor makes 16 of 36 or 38 s.
+    chunks = plan_chunks(600.0, 2, 60, floor)
+    assert chunk_sizes(600.0, 2, 60, floor) == [19] * 12 + [18] * 4
+    assert [c.first_segment for c in chunks[:3]] == [1, 20, 39]
+    assert chunks[-1].end == 600.0 and chunks[-1].first_segment == 300 - 18 + 1
+    assert all(b.start == a.end for a, b in itertools.pairwise(chunks))
+    # Never shorter than the floor's seconds: 5 minutes make 15 chunks of 20 s, not 16.
+    assert len(plan_chunks(300.0, 2, 60, floor)) == 15
+    # A long video already has enough chunks at the target length.
+    assert chunk_sizes(3600.0, 2, 60, floor) == [30] * 60
+    # And never more chunks than segments.
+    assert len(plan_chunks(6.0, 2, 2, ChunkFloor(count=16))) == 3
+
+
 def test_bad_lengths_are_refused() -> None:
     with pytest.raises(ValueError):
         plan_chunks(0, 2, 10)
     with pytest.raises(ValueError):
         plan_chunks(10, 2, 0)
+    with pytest.raises(ValueError):
+        plan_chunks(10, 0, 4)
 
 
 def _probe(audio_rate: int | None = 48000) -> ProbeResult:
@@ -110,7 +131,7 @@ def test_chunk_command_is_the_ladder_command_placed_on_the_timeline(tmp_path: Pa
     middle, last = plan_chunks(7.0, 1, 3)[1:]
     argv = plan_chunk(facts, rungs, settings, middle, tmp_path, source=Path("in.mp4"))
     at = argv.index("-i")
-    assert argv[at - 4 : at] == ["-ss", "3.000000", "-t", "3.000000"]
+    assert argv[at - 4 : at] == ["-ss", "3.000000", "-t", "2.000000"]
     assert argv[argv.index("-start_number") + 1] == "4"
     assert argv[argv.index("-output_ts_offset") + 1] == f"{3 + 1024 / 48000:.6f}"
     assert argv[argv.index("-avoid_negative_ts") + 1] == "disabled"
@@ -122,7 +143,7 @@ def test_chunk_command_is_the_ladder_command_placed_on_the_timeline(tmp_path: Pa
     expected = list(today)
     expected[expected.index("-start_number") + 1] = "4"
     at = expected.index("-i")
-    expected[at:at] = ["-ss", "3.000000", "-t", "3.000000"]
+    expected[at:at] = ["-ss", "3.000000", "-t", "2.000000"]
     expected[-1:-1] = [
         *("-output_ts_offset", f"{3 + 1024 / 48000:.6f}", "-avoid_negative_ts", "disabled"),
         *("-hls_segment_options", "movflags=+frag_discont"),

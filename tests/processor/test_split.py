@@ -221,9 +221,10 @@ def test_short_videos_stay_one_task(split_ctx: Context, ffmpeg: str, tmp_path: P
     assert job.job().status == "ready" and not take_all(split_ctx)
 
 
-def test_settings_refuse_chunks_shorter_than_a_segment() -> None:
-    with pytest.raises(ValueError, match="chunk_seconds must be at least segment_seconds"):
-        Settings(segment_seconds=4, keyframe_seconds=2, chunk_seconds=2)
+@pytest.mark.parametrize("name", ["chunk_seconds", "chunk_min_seconds"])
+def test_settings_refuse_chunks_shorter_than_a_segment(name: str) -> None:
+    with pytest.raises(ValueError, match=f"{name} must be at least segment_seconds"):
+        Settings.model_validate({"segment_seconds": 4, "keyframe_seconds": 2, name: 2})
 
 
 class CountingStore:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,25 +50,65 @@ class Chunk:
         return self.end - self.start
 
 
-def plan_chunks(duration: float, segment_seconds: float, chunk_seconds: float) -> list[Chunk]:
-    """Chunks of `chunk_seconds` rounded to whole segments (at least one); the last takes the
-    remainder; a video no longer than one chunk is one chunk."""
-    if duration <= 0 or segment_seconds <= 0 or chunk_seconds <= 0:
-        raise ValueError("duration, segment and chunk lengths must be positive")
+@dataclass(frozen=True)
+class ChunkFloor:
+    """At least `count` chunks, as long as each stays at least `seconds` long: a 10-minute
+    video cut at the target length alone makes too few chunks to keep many workers busy."""
+
+    count: int = 1
+    seconds: float = 0.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ChunkFloor:
+        return cls(settings.chunk_min_count, settings.chunk_min_seconds)
+
+    def chunks_for(self, duration: float) -> int:
+        if self.seconds <= 0:
+            return self.count
+        return min(self.count, int(duration // self.seconds))
+
+
+def segment_count(duration: float, segment_seconds: float) -> int:
+    """How many segments a video of this duration has (the last may be shorter)."""
+    if duration <= 0 or segment_seconds <= 0:
+        raise ValueError("the duration and segment length must be positive")
+    # A remainder under a millisecond is rounding noise of the duration, not a segment.
+    return max(1, math.ceil((duration - 1e-3) / segment_seconds))
+
+
+def chunk_sizes(
+    duration: float, segment_seconds: float, chunk_seconds: float, floor: ChunkFloor = ChunkFloor()
+) -> list[int]:
+    """Segments per chunk: about `chunk_seconds` each (at least one segment), more and shorter
+    chunks where the floor asks, balanced so that none is a short remainder (longer first, as
+    the first taken finish last)."""
+    if chunk_seconds <= 0:
+        raise ValueError("the chunk length must be positive")
+    segments = segment_count(duration, segment_seconds)
     per_chunk = max(1, round(chunk_seconds / segment_seconds))
-    length = per_chunk * segment_seconds
-    # A remainder under a millisecond is rounding noise of the duration, not a chunk.
-    count = max(1, math.ceil(duration / length - 1e-3 / length))
-    return [
-        Chunk(
-            index=i,
-            start=i * length,
-            end=duration if i == count - 1 else (i + 1) * length,
-            first_segment=i * per_chunk + 1,
-            last=i == count - 1,
-        )
-        for i in range(count)
-    ]
+    count = max(1, math.ceil(segments / per_chunk), floor.chunks_for(duration))
+    count = min(count, segments)
+    base, longer = divmod(segments, count)
+    return [base + 1] * longer + [base] * (count - longer)
+
+
+def lay_out_chunks(sizes: Sequence[int], segment_seconds: float, duration: float) -> list[Chunk]:
+    """The chunks of these sizes (in segments) on the timeline; the last ends at the duration."""
+    chunks, first = [], 0
+    for index, size in enumerate(sizes):
+        last = index == len(sizes) - 1
+        end = duration if last else (first + size) * segment_seconds
+        chunks.append(Chunk(index, first * segment_seconds, end, first + 1, last))
+        first += size
+    return chunks
+
+
+def plan_chunks(
+    duration: float, segment_seconds: float, chunk_seconds: float, floor: ChunkFloor = ChunkFloor()
+) -> list[Chunk]:
+    """`chunk_sizes` laid out on the timeline; a video no longer than one chunk is one chunk."""
+    sizes = chunk_sizes(duration, segment_seconds, chunk_seconds, floor)
+    return lay_out_chunks(sizes, segment_seconds, duration)
 
 
 def chunk_dir(parts_dir: Path, chunk: Chunk) -> Path:

@@ -10,7 +10,13 @@ from fractions import Fraction
 from typing import Any
 
 from videoforge.config import Settings
-from videoforge.media.chunks import Chunk, plan_chunks
+from videoforge.media.chunks import (
+    Chunk,
+    ChunkFloor,
+    chunk_sizes,
+    lay_out_chunks,
+    segment_count,
+)
 from videoforge.media.rung import Rung
 
 
@@ -21,7 +27,7 @@ class Recipe:
     preset: str
     keyframe_seconds: int
     segment_seconds: int
-    chunk_seconds: float
+    chunk_segments: list[int]  # segments per chunk, chosen once by the planning task
     duration: float
     has_audio: bool
 
@@ -35,7 +41,12 @@ class Recipe:
             preset=settings.x264_preset,
             keyframe_seconds=settings.keyframe_seconds,
             segment_seconds=settings.segment_seconds,
-            chunk_seconds=settings.chunk_seconds,
+            chunk_segments=chunk_sizes(
+                duration,
+                settings.segment_seconds,
+                settings.chunk_seconds,
+                ChunkFloor.from_settings(settings),
+            ),
             duration=duration,
             has_audio=audio,
         )
@@ -51,7 +62,7 @@ class Recipe:
         )
 
     def chunks(self) -> list[Chunk]:
-        return plan_chunks(self.duration, self.segment_seconds, self.chunk_seconds)
+        return lay_out_chunks(self.chunk_segments, self.segment_seconds, self.duration)
 
     @property
     def rung_names(self) -> list[str]:
@@ -71,7 +82,18 @@ class Recipe:
             Rung(**{**r, "fps_limit": Fraction(r["fps_limit"]) if r["fps_limit"] else None})
             for r in data["rungs"]
         ]
+        if "chunk_seconds" in data:
+            # Queued before the grid travelled whole: that planner's equal chunks of
+            # chunk_seconds, the last one the remainder.
+            data = {**data}
+            data["chunk_segments"] = _equal_chunks(data.pop("chunk_seconds"), data)
         return cls(**{**data, "rungs": rungs})
+
+
+def _equal_chunks(chunk_seconds: float, data: dict[str, Any]) -> list[int]:
+    per_chunk = max(1, round(chunk_seconds / data["segment_seconds"]))
+    total = segment_count(data["duration"], data["segment_seconds"])
+    return [min(per_chunk, total - start) for start in range(0, total, per_chunk)]
 
 
 def task_message(
