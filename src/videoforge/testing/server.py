@@ -29,6 +29,11 @@ def free_port() -> int:
         return port
 
 
+# How long a process may take to answer before its start counts as failed: generous, because a
+# split topology starts seven of them side by side on two cores, maybe beside other tests' ffmpeg.
+START_TIMEOUT = 180.0
+
+
 class ServerProcess:
     """`python -m videoforge serve` with its own environment, log file and port."""
 
@@ -41,7 +46,7 @@ class ServerProcess:
         self.log_path = data_dir.parent / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60) -> ServerProcess:
+    def start(self, timeout: float = START_TIMEOUT) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,

@@ -35,7 +35,7 @@ from videoforge.storage import LocalStore, ObjectStore
 from videoforge.storage.s3 import S3Store, s3_client
 from videoforge.testing.aws import CREDENTIALS, MotoServer, unique_name
 from videoforge.testing.postgres import fresh_database
-from videoforge.testing.server import ServerProcess
+from videoforge.testing.server import START_TIMEOUT, ServerProcess
 
 # Settings that make a tiny clip go through quickly (and let tests sign in without email).
 FAST_ENV = {
@@ -59,7 +59,7 @@ class WorkerProcess:
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60) -> WorkerProcess:
+    def start(self, timeout: float = START_TIMEOUT) -> WorkerProcess:
         command = [sys.executable, "-m", "videoforge", "worker"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
