@@ -96,7 +96,8 @@ class Run:
     wall: float  # until the final playlists are written
     cpu: float
     first_playable: float | None
-    ssim: dict[str, float] = field(default_factory=dict)
+    ssim: dict[str, float] = field(default_factory=dict)  # per rung, against the one task
+    top_vs_source: float | None = None  # SSIM of the top rung against the source
     tasks: list[TaskTime] = field(default_factory=list)  # in queue order
     final_step: float = 0.0
     queue_latency: float = 0.0
@@ -276,7 +277,9 @@ def _queue_latency(tasks: list[TaskTime], queued_at: float) -> float:
 def ssim(ffmpeg: str, ours: Path, reference: Path) -> float:
     """Mean SSIM (all planes) of two renditions of the same size, frame by frame."""
     argv = [*base_args(ffmpeg), "-i", str(ours), "-i", str(reference)]
-    argv += ["-filter_complex", "[0:v][1:v]ssim", "-f", "null", "-"]
+    # Both from 0: the renditions start after the AAC priming, the source does not.
+    graph = "[0:v]setpts=PTS-STARTPTS[a];[1:v]setpts=PTS-STARTPTS[b];[a][b]ssim"
+    argv += ["-filter_complex", graph, "-f", "null", "-"]
     argv[argv.index("error")] = "info"  # the summary line is printed at info level
     result = subprocess.run(argv, check=True, capture_output=True, text=True)
     line = next(ln for ln in result.stderr.splitlines() if "SSIM" in ln and "All:" in ln)
@@ -305,6 +308,9 @@ def bench(
     whole = settings.model_copy(update={"ffmpeg_threads": cores})
     encoded = run_videoforge(facts, rungs, whole, source, work_dir / "one", ffmpeg)
     one = Run("one task", 1, cores, encoded.wall, encoded.cpu, encoded.first_playable)
+    top = rungs[0].name
+    one_top = _rendition(work_dir / "one", top, work_dir / f"one-{top}.mp4")
+    one.top_vs_source = ssim(ffmpeg, one_top, source)
     runs = []
     for workers in MEASURED_WORKERS:
         threads = max(1, cores // workers)
@@ -317,6 +323,8 @@ def bench(
             ours = _rendition(folder / "stitched", rung.name, folder / f"{rung.name}.mp4")
             theirs = _rendition(work_dir / "one", rung.name, work_dir / f"one-{rung.name}.mp4")
             run.ssim[rung.name] = ssim(ffmpeg, ours, theirs)
+        # Whether the chunks' differences from the one task cost quality, or only differ.
+        run.top_vs_source = ssim(ffmpeg, folder / f"{top}.mp4", source)
         runs.append(run)
     return one, runs, rungs, facts.duration
 
@@ -326,6 +334,7 @@ def measured_table(one: Run, runs: list[Run], rungs: list[Rung]) -> Table:
     for column in ("way", "workers x threads", "ready (s)", "CPU (s)", "CPU vs one task"):
         table.add_column(column, justify="left" if column == "way" else "right")
     table.add_column("first playable (s)", justify="right")
+    table.add_column(f"SSIM {rungs[0].name} vs source", justify="right")
     for rung in rungs:
         table.add_column(f"SSIM {rung.name}", justify="right")
     for run in [one, *runs]:
@@ -336,6 +345,7 @@ def measured_table(one: Run, runs: list[Run], rungs: list[Rung]) -> Table:
             f"{run.cpu:.1f}",
             f"{run.cpu / one.cpu:.3f}",
             "—" if run.first_playable is None else f"{run.first_playable:.1f}",
+            "—" if run.top_vs_source is None else f"{run.top_vs_source:.4f}",
             *[f"{run.ssim[r.name]:.4f}" if r.name in run.ssim else "—" for r in rungs],
         )
     return table

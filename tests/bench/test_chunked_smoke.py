@@ -71,6 +71,7 @@ def test_every_run_is_measured(ffmpeg: str, tmp_path: Path) -> None:
     for run in [one, *runs]:
         assert run.wall > 0 and run.cpu > 0
         assert 0 < (run.first_playable or 0) <= run.wall
+        assert 0.5 < (run.top_vs_source or 0) <= 1
     for run in runs:
         assert [t.name for t in run.tasks] == ["audio", "0", "1", "2"]
         assert all(t.wall > 0 for t in run.tasks) and predict_run(runs[0], run.workers, 1) > 0
