@@ -85,12 +85,15 @@ class CostModel:
         idle_latency: float = 0.0,
         chunk_walls: Sequence[float] | None = None,
         cores: float = 1.0,
+        per_chunk: float | None = None,
     ) -> CostModel:
         """From a one-task run and a chunked run on one worker (of `cores` cores) of the same
-        source: what the chunks cost beyond the one task, per chunk, and how many cores a
-        chunk kept busy (all of them when no walls are given)."""
-        extra = sum(chunk_cpus) + audio_cpu - one_task_cpu
-        per_chunk = max(0.0, extra / len(chunk_cpus))
+        source: what the chunks cost beyond the one task, per chunk (unless measured apart
+        and given), and how many cores a chunk kept busy (all of them when no walls are
+        given)."""
+        if per_chunk is None:
+            per_chunk = (sum(chunk_cpus) + audio_cpu - one_task_cpu) / len(chunk_cpus)
+        per_chunk = max(0.0, per_chunk)
         per_second = (sum(chunk_cpus) - per_chunk * len(chunk_cpus)) / duration
         parallelism = sum(chunk_cpus) / sum(chunk_walls) if chunk_walls else cores
         return cls(

@@ -69,6 +69,9 @@ SIMULATED_WORKERS = (4, 8, 16, 64)
 GOAL_SPEEDUP_PER_WORKER, GOAL_UP_TO = 0.8, 8
 DURATIONS = {"10 min": 600.0, "1 h": 3600.0, "3 h": 10800.0}
 VALIDATION_ERROR = 0.10  # the issue's bar for trusting the simulation
+# Where a chunk's own cost stands out of the noise: at 16 chunks of 37 s it is under 2 % of
+# the total, within what two runs of the same encode differ by.
+PROBE_CHUNK_SECONDS = 10.0
 
 
 @dataclass
@@ -329,6 +332,29 @@ def bench(
     return one, runs, rungs, facts.duration
 
 
+def per_chunk_cost(
+    ffmpeg: str,
+    settings: Settings,
+    work_dir: Path,
+    *,
+    seconds: float,
+    cores: int,
+    size: tuple[int, int] | None = None,
+) -> float:
+    """CPU seconds one chunk costs beyond its share of the work: a short source as one task
+    and as PROBE_CHUNK_SECONDS chunks, both on one worker of `cores` threads."""
+    source = make_source(ffmpeg, GRAINY_1080P30, seconds, work_dir / "sources", size=size)
+    facts = probe(source)
+    rungs = choose_rungs(facts, settings)
+    whole = settings.model_copy(update={"ffmpeg_threads": cores})
+    one = run_videoforge(facts, rungs, whole, source, work_dir / "probe-one", ffmpeg)
+    chunked = run_chunked(
+        facts, rungs, whole, source, work_dir / "probe-chunked",
+        chunk_seconds=PROBE_CHUNK_SECONDS, workers=1,
+    )  # fmt: skip
+    return (chunked.cpu - one.cpu) / len(chunked.chunks)
+
+
 def measured_table(one: Run, runs: list[Run], rungs: list[Rung]) -> Table:
     table = Table(title="One task vs chunked (measured)")
     for column in ("way", "workers x threads", "ready (s)", "CPU (s)", "CPU vs one task"):
@@ -410,8 +436,15 @@ def favoured_table(model: CostModel, segment: float, floor: ChunkFloor) -> Table
     return table
 
 
-def fit_model(one: Run, runs: list[Run], duration: float, queue: QueueLatency) -> CostModel:
-    """The cost model from the one task and the 1-worker chunked run only."""
+def fit_model(
+    one: Run,
+    runs: list[Run],
+    duration: float,
+    queue: QueueLatency,
+    per_chunk: float | None = None,
+) -> CostModel:
+    """The cost model from the one task and the 1-worker chunked run only (and the per-chunk
+    cost, when measured apart)."""
     single = runs[0]
     return CostModel.fit(
         one.cpu,
@@ -423,12 +456,14 @@ def fit_model(one: Run, runs: list[Run], duration: float, queue: QueueLatency) -
         idle_latency=queue.idle,
         chunk_walls=[t.wall for t in single.chunks],
         cores=single.threads,
+        per_chunk=per_chunk,
     )
 
 
-def model_line(model: CostModel, queue: QueueLatency, runs: list[Run]) -> str:
+def model_line(model: CostModel, queue: QueueLatency, runs: list[Run], probe_seconds: float) -> str:
     return (
-        f"cost model (1-worker run): {model.per_chunk:.2f} CPU-s per chunk + "
+        f"cost model (1-worker run): {model.per_chunk:.2f} CPU-s per chunk (measured apart: "
+        f"a {probe_seconds:g}-s source as one task and as {PROBE_CHUNK_SECONDS:g}-s chunks) + "
         f"{model.per_video_second:.2f} CPU-s per video second, audio "
         f"{model.audio_per_video_second:.3f} s/s; a chunk keeps {model.parallelism:.2f} of "
         f"{model.cores:g} cores busy (efficiency {model.parallelism / model.cores:.0%}); "
@@ -444,6 +479,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=1.0, help="length of the source")
     parser.add_argument("--chunk-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--probe-seconds",
+        type=float,
+        default=60.0,
+        help="length of the source the per-chunk cost is measured on",
+    )
     parser.add_argument("--preset", default=defaults.x264_preset, help="x264 preset")
     parser.add_argument("--segment-seconds", type=int, default=defaults.segment_seconds)
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
@@ -480,12 +521,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         cores=args.cores,
         size=args.size,
     )
+    per_chunk = per_chunk_cost(
+        ffmpeg, settings, args.work_dir, seconds=args.probe_seconds, cores=args.cores,
+        size=args.size,
+    )  # fmt: skip
     queue = measure_queue(args.work_dir / "queue", args.queue_poll_seconds)
-    model = fit_model(one, runs, duration, queue)
+    model = fit_model(one, runs, duration, queue, per_chunk)
     console.print(measured_table(one, runs, rungs))
     console.print(simulation_table(one, runs, model))
     console.print(validate(runs).verdict(), soft_wrap=True)
-    console.print(model_line(model, queue, runs), soft_wrap=True)
+    console.print(model_line(model, queue, runs, args.probe_seconds), soft_wrap=True)
     floor = ChunkFloor.from_settings(settings)
     console.print(favoured_table(model, settings.segment_seconds, floor))
     console.print(f"Favoured chunk length, the rule: {FAVOURED_RULE}.", soft_wrap=True)

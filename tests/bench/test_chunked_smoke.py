@@ -55,6 +55,12 @@ def test_cost_model_charges_what_chunks_cost_beyond_one_task() -> None:
         chunk_walls=[6.875] * 6, cores=2,
     )  # fmt: skip
     assert two_cores.parallelism == pytest.approx(1.6)
+    # A per-chunk cost measured apart replaces the one fitted (never below nothing).
+    apart = CostModel.fit(
+        60.0, 60.0, [11.0] * 6, 1.0, final_step=0.0, queue_latency=0.0, per_chunk=2.0
+    )
+    assert apart.per_chunk == 2.0 and apart.per_video_second == pytest.approx((66 - 12) / 60)
+    assert CostModel.fit(60.0, 60.0, [9.0] * 6, 1.0, final_step=0, queue_latency=0).per_chunk == 0
     assert two_cores.chunk_seconds([10.0]) == pytest.approx([6.875])
     assert best is not None and model.cpu_overhead(3600.0, 2, best[0]) <= 1.05
 
@@ -91,7 +97,7 @@ def test_every_run_is_measured(ffmpeg: str, tmp_path: Path) -> None:
 def test_command_line_run_prints_the_tables(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["--minutes", "0.1", "--size", "320x240", "--chunk-seconds", "2"]
+    args = ["--minutes", "0.1", "--size", "320x240", "--chunk-seconds", "2", "--probe-seconds", "4"]
     code = main([*args, "--preset", "ultrafast", "--work-dir", str(tmp_path), "--width", "200"])
     assert code == 0
     printed = capsys.readouterr().out
@@ -101,3 +107,6 @@ def test_command_line_run_prints_the_tables(
     assert "Check: the 2-worker run predicted from the 1-worker run only" in printed
     assert "Favoured chunk length, the rule: of the candidates" in printed
     assert "real queue (SQLite, poll" in printed
+    assert (
+        "CPU-s per chunk (measured apart: a 4-s source as one task and as 10-s chunks)" in printed
+    )
