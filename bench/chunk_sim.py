@@ -143,8 +143,9 @@ class CostModel:
         """FAVOURED_RULE: the chunk length and its time to ready; None when none qualifies."""
         best: tuple[float, float] | None = None
         for chunk in CANDIDATE_CHUNK_SECONDS:
-            overhead = self.cpu_overhead(duration, segment, chunk, floor)
-            if chunk > duration or overhead > MAX_CPU_OVERHEAD:
+            if chunk > duration:
+                continue
+            if self.cpu_overhead(duration, segment, chunk, floor) > MAX_CPU_OVERHEAD:
                 continue
             wall = self.simulate(duration, segment, chunk, workers, floor)
             if best is None or wall < best[1]:

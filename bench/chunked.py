@@ -305,15 +305,16 @@ def bench(
 ) -> tuple[Run, list[Run], list[Rung], float]:
     """The one task and the chunked runs on 1 and 2 workers; returns them, the rungs and the
     source's duration."""
-    source = make_source(ffmpeg, GRAINY_1080P30, seconds, work_dir / "sources", size=size)
-    facts = probe(source)
-    rungs = choose_rungs(facts, settings)
-    whole = settings.model_copy(update={"ffmpeg_threads": cores})
-    encoded = run_videoforge(facts, rungs, whole, source, work_dir / "one", ffmpeg)
-    one = Run("one task", 1, cores, encoded.wall, encoded.cpu, encoded.first_playable)
+    source, facts, rungs, one = _one_task(
+        ffmpeg, settings, work_dir, "one", seconds=seconds, cores=cores, size=size
+    )
+    # Each rendition joined once, compared with every run's.
+    theirs = {
+        rung.name: _rendition(work_dir / "one", rung.name, work_dir / f"one-{rung.name}.mp4")
+        for rung in rungs
+    }
     top = rungs[0].name
-    one_top = _rendition(work_dir / "one", top, work_dir / f"one-{top}.mp4")
-    one.top_vs_source = ssim(ffmpeg, one_top, source)
+    one.top_vs_source = ssim(ffmpeg, theirs[top], source)
     runs = []
     for workers in MEASURED_WORKERS:
         threads = max(1, cores // workers)
@@ -322,14 +323,36 @@ def bench(
         run = run_chunked(
             facts, rungs, split, source, folder, chunk_seconds=chunk_seconds, workers=workers
         )
-        for rung in rungs:
-            ours = _rendition(folder / "stitched", rung.name, folder / f"{rung.name}.mp4")
-            theirs = _rendition(work_dir / "one", rung.name, work_dir / f"one-{rung.name}.mp4")
-            run.ssim[rung.name] = ssim(ffmpeg, ours, theirs)
+        ours = {
+            rung.name: _rendition(folder / "stitched", rung.name, folder / f"{rung.name}.mp4")
+            for rung in rungs
+        }
+        run.ssim = {name: ssim(ffmpeg, ours[name], theirs[name]) for name in ours}
         # Whether the chunks' differences from the one task cost quality, or only differ.
-        run.top_vs_source = ssim(ffmpeg, folder / f"{top}.mp4", source)
+        run.top_vs_source = ssim(ffmpeg, ours[top], source)
         runs.append(run)
     return one, runs, rungs, facts.duration
+
+
+def _one_task(
+    ffmpeg: str,
+    settings: Settings,
+    work_dir: Path,
+    name: str,
+    *,
+    seconds: float,
+    cores: int,
+    size: tuple[int, int] | None,
+) -> tuple[Path, ProbeResult, list[Rung], Run]:
+    """A generated source of `seconds`, its facts and rungs, and its one-task run on `cores`
+    threads into `work_dir / name`."""
+    source = make_source(ffmpeg, GRAINY_1080P30, seconds, work_dir / "sources", size=size)
+    facts = probe(source)
+    rungs = choose_rungs(facts, settings)
+    whole = settings.model_copy(update={"ffmpeg_threads": cores})
+    encoded = run_videoforge(facts, rungs, whole, source, work_dir / name, ffmpeg)
+    one = Run("one task", 1, cores, encoded.wall, encoded.cpu, encoded.first_playable)
+    return source, facts, rungs, one
 
 
 def per_chunk_cost(
@@ -343,11 +366,10 @@ def per_chunk_cost(
 ) -> float:
     """CPU seconds one chunk costs beyond its share of the work: a short source as one task
     and as PROBE_CHUNK_SECONDS chunks, both on one worker of `cores` threads."""
-    source = make_source(ffmpeg, GRAINY_1080P30, seconds, work_dir / "sources", size=size)
-    facts = probe(source)
-    rungs = choose_rungs(facts, settings)
+    source, facts, rungs, one = _one_task(
+        ffmpeg, settings, work_dir, "probe-one", seconds=seconds, cores=cores, size=size
+    )
     whole = settings.model_copy(update={"ffmpeg_threads": cores})
-    one = run_videoforge(facts, rungs, whole, source, work_dir / "probe-one", ffmpeg)
     chunked = run_chunked(
         facts, rungs, whole, source, work_dir / "probe-chunked",
         chunk_seconds=PROBE_CHUNK_SECONDS, workers=1,

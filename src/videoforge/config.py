@@ -257,7 +257,7 @@ class Settings(BaseSettings):
         description="Split into at least this many chunks, each no shorter than chunk_min_seconds",
     )
     chunk_min_seconds: float = Field(
-        # Every chunk costs about 1.5 CPU-s more (bench/chunked.py): 4 % of a 20-s chunk.
+        # Every chunk costs 0.6 CPU-s more (bench/chunked.py): under 2 % of a 20-s chunk.
         default=20.0,
         gt=0,
         description="Shortest chunk made to reach chunk_min_count",

@@ -82,12 +82,12 @@ class Recipe:
             Rung(**{**r, "fps_limit": Fraction(r["fps_limit"]) if r["fps_limit"] else None})
             for r in data["rungs"]
         ]
-        if "chunk_seconds" in data:
+        fields = {**data, "rungs": rungs}
+        if "chunk_seconds" in fields:
             # Queued before the grid travelled whole: that planner's equal chunks of
             # chunk_seconds, the last one the remainder.
-            data = {**data}
-            data["chunk_segments"] = _equal_chunks(data.pop("chunk_seconds"), data)
-        return cls(**{**data, "rungs": rungs})
+            fields["chunk_segments"] = _equal_chunks(fields.pop("chunk_seconds"), data)
+        return cls(**fields)
 
 
 def _equal_chunks(chunk_seconds: float, data: dict[str, Any]) -> list[int]:
